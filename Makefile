@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# mmfdev: the kernel module (driver/, built by Kbuild), libmmfdev (lib/),
+# the kselftest suite (tests/) and the QEMU tooling (scripts/).
+#
+#   make                 module (against KDIR) + library + example + tests
+#   make demo            build all, boot the module in QEMU, run the example
+#   make check           host tests, then the suite in every QEMU lane
+#   make kselftest       run the suite on this machine (a board with mmfdev)
+#   make install         library, header, pkg-config file (DESTDIR, PREFIX)
+#   make modules_install the module (INSTALL_MOD_PATH)
+
+VERSION		:= 1.0.0
+SOVERSION	:= 1
+
+KDIR		?= /lib/modules/$(shell uname -r)/build
+CC		?= cc
+ifneq ($(CROSS_COMPILE),)
+CC		:= $(CROSS_COMPILE)gcc
+endif
+AR		?= ar
+# Where userspace objects go; lanes give each arch its own directory.
+BUILD		?= build/host
+# kselftest_harness.h, extracted from Debian's linux-source by scripts/
+KSFT_DIR	?= build/ksft/tools/testing/selftests
+
+PREFIX		?= /usr/local
+LIBDIR		?= $(PREFIX)/lib
+INCLUDEDIR	?= $(PREFIX)/include
+
+CFLAGS		?= -O2 -g
+WARNINGS	:= -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2
+BASE_CFLAGS	:= -std=gnu11 $(WARNINGS) -D_FILE_OFFSET_BITS=64 \
+		   -Iinclude/uapi -Ilib/include
+# The kselftest harness compares signed and unsigned values.
+TEST_CFLAGS	:= $(BASE_CFLAGS) -Wno-sign-compare -Wno-clobbered -I$(KSFT_DIR)
+LIB_CFLAGS	:= $(BASE_CFLAGS) -fPIC -fvisibility=hidden \
+		   -DMMFDEV_VERSION='"$(VERSION)"'
+
+LIB_SRCS	:= lib/mmfdev.c
+LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB_SO		:= $(BUILD)/lib/libmmfdev.so
+LIB_A		:= $(BUILD)/lib/libmmfdev.a
+LIB_PC		:= $(BUILD)/lib/libmmfdev.pc
+EXAMPLES	:= $(BUILD)/examples/mmfdev-hello
+TESTS		:= $(BUILD)/tests/mmfdev_test
+HOST_TESTS	:= $(BUILD)/tests/lib_test
+
+.PHONY: all modules modules_install lib examples tests host-tests clean \
+	install checkpatch demo check kselftest
+
+all: lib examples
+	@if [ -d "$(KDIR)" ]; then $(MAKE) modules; \
+	else echo "KDIR=$(KDIR) not found: module not built (set KDIR)"; fi
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+modules_install:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+lib: $(LIB_SO) $(LIB_A) $(LIB_PC)
+
+$(BUILD)/%.o: %.c lib/include/mmfdev.h include/uapi/linux/mmfdev.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) -c -o $@ $<
+
+$(LIB_SO).$(VERSION): $(LIB_OBJS) lib/libmmfdev.sym
+	$(CC) $(CFLAGS) -shared -Wl,-soname,libmmfdev.so.$(SOVERSION) \
+		-Wl,--version-script=lib/libmmfdev.sym -Wl,--no-undefined \
+		-o $@ $(LIB_OBJS)
+
+$(LIB_SO): $(LIB_SO).$(VERSION)
+	ln -sf libmmfdev.so.$(VERSION) $(LIB_SO).$(SOVERSION)
+	ln -sf libmmfdev.so.$(VERSION) $@
+
+$(LIB_A): $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(LIB_PC): lib/libmmfdev.pc.in Makefile
+	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@libdir@|$(LIBDIR)|' \
+	    -e 's|@includedir@|$(INCLUDEDIR)|' -e 's|@version@|$(VERSION)|' \
+	    $< > $@
+
+examples: $(EXAMPLES)
+
+# Programs link the static library, so they run in a guest without it.
+$(BUILD)/examples/%: lib/examples/%.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(BASE_CFLAGS) -o $@ $< $(LIB_A)
+
+tests: $(TESTS)
+host-tests: $(HOST_TESTS)
+
+$(KSFT_DIR)/kselftest_harness.h:
+	scripts/get-kselftest.sh
+
+$(BUILD)/tests/mmfdev_test: tests/mmfdev_test.c $(LIB_A) $(KSFT_DIR)/kselftest_harness.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB_A) -lkmod
+
+$(BUILD)/tests/lib_test: tests/lib_test.c $(LIB_A) \
+		$(KSFT_DIR)/kselftest_harness.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB_A)
+
+install: lib
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
+	install -m 0755 $(LIB_SO).$(VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libmmfdev.so.$(VERSION) \
+		$(DESTDIR)$(LIBDIR)/libmmfdev.so.$(SOVERSION)
+	ln -sf libmmfdev.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libmmfdev.so
+	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 0644 $(LIB_PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 0644 lib/include/mmfdev.h $(DESTDIR)$(INCLUDEDIR)/
+
+checkpatch:
+	scripts/checkpatch.sh
+
+# Run the suite here, as on a real board with the module loaded.
+kselftest: tests
+	$(TESTS)
+
+demo:
+	scripts/demo.sh
+
+check:
+	scripts/check.sh
+
+clean:
+	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf build/host

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libmmfdev: open an mmfdev device, discover its regions and map them.
+ *
+ * Conventions of the whole library:
+ * - functions that can fail return 0 (or a byte count) on success and a
+ *   negative errno on failure; errno itself is left alone;
+ * - handles are opaque; every free/close function accepts NULL;
+ * - the library never prints and keeps no global state;
+ * - file descriptors are opened with O_CLOEXEC.
+ */
+#ifndef MMFDEV_H
+#define MMFDEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define MMFDEV_API __attribute__((visibility("default")))
+#else
+#define MMFDEV_API
+#endif
+
+/** The node mmfdev_open() uses when given NULL. */
+#define MMFDEV_DEFAULT_PATH "/dev/mmfdev"
+
+/** An open mmfdev device. */
+struct mmfdev;
+
+/** A snapshot of one region's description, from mmfdev_region_get(). */
+struct mmfdev_region;
+
+/* Flags for mmfdev_open(). */
+#define MMFDEV_OPEN_RDONLY	(1U << 0)	/**< open read-only */
+
+/* Region kinds, from mmfdev_region_get_kind(). */
+#define MMFDEV_REGION_RAM	1	/**< kernel-allocated RAM */
+
+/* Region flags, from mmfdev_region_get_flags(). */
+#define MMFDEV_REGION_READ	(1U << 0)	/**< mmfdev_read() works */
+#define MMFDEV_REGION_WRITE	(1U << 1)	/**< mmfdev_write() works */
+#define MMFDEV_REGION_MMAP	(1U << 2)	/**< mmfdev_map() works */
+
+/* Protection for mmfdev_map(). */
+#define MMFDEV_MAP_READ		(1U << 0)	/**< readable mapping */
+#define MMFDEV_MAP_WRITE	(1U << 1)	/**< writable mapping */
+
+/**
+ * mmfdev_open() - open an mmfdev device node
+ * @path:	the node, or NULL for MMFDEV_DEFAULT_PATH
+ * @flags:	0 (read-write) or MMFDEV_OPEN_RDONLY
+ * @devp:	on success, the new handle; free it with mmfdev_close()
+ *
+ * Return: 0, or -EINVAL (@devp NULL, unknown @flags), -ENOTTY (@path is not
+ * a character device), -ENODEV (a character device that is not mmfdev),
+ * -EPROTONOSUPPORT (the module speaks an older ABI), -ENOMEM, or the
+ * negative errno of open(2) (-ENOENT, -EACCES, ...).
+ */
+MMFDEV_API int mmfdev_open(const char *path, unsigned int flags,
+			   struct mmfdev **devp);
+
+/**
+ * mmfdev_close() - close a device handle; NULL does nothing
+ * @dev:	the handle
+ *
+ * Mappings made through @dev stay valid until mmfdev_unmap().
+ */
+MMFDEV_API void mmfdev_close(struct mmfdev *dev);
+
+/**
+ * mmfdev_get_fd() - the handle's file descriptor, for poll or raw ioctls
+ * @dev:	the handle
+ *
+ * Return: the descriptor, owned by @dev, or -EINVAL if @dev is NULL.
+ */
+MMFDEV_API int mmfdev_get_fd(const struct mmfdev *dev);
+
+/**
+ * mmfdev_get_name() - the device's name, e.g. "mmfdev"
+ * @dev:	the handle
+ *
+ * Return: a string owned by @dev, or NULL if @dev is NULL.
+ */
+MMFDEV_API const char *mmfdev_get_name(const struct mmfdev *dev);
+
+/**
+ * mmfdev_get_num_regions() - how many regions the device has
+ * @dev:	the handle
+ *
+ * Return: the count (regions are numbered from 0), or 0 if @dev is NULL.
+ */
+MMFDEV_API unsigned int mmfdev_get_num_regions(const struct mmfdev *dev);
+
+/**
+ * mmfdev_get_page_size() - the page size of the running kernel
+ * @dev:	the handle
+ *
+ * Offsets and lengths given to mmfdev_map() must be multiples of it.
+ *
+ * Return: the page size in bytes, or 0 if @dev is NULL.
+ */
+MMFDEV_API size_t mmfdev_get_page_size(const struct mmfdev *dev);
+
+/**
+ * mmfdev_region_get() - describe one region
+ * @dev:	the handle
+ * @index:	region number, below mmfdev_get_num_regions()
+ * @regionp:	on success, a snapshot; free it with mmfdev_region_free()
+ *
+ * Return: 0, or -EINVAL (NULL argument, @index out of range), -ENOMEM, or
+ * the negative errno of the ioctl.
+ */
+MMFDEV_API int mmfdev_region_get(struct mmfdev *dev, unsigned int index,
+				 struct mmfdev_region **regionp);
+
+/**
+ * mmfdev_region_find() - describe the region with a given name
+ * @dev:	the handle
+ * @name:	region name, e.g. "ram"
+ * @regionp:	on success, a snapshot; free it with mmfdev_region_free()
+ *
+ * Return: 0, -ENOENT if no region has that name, or an error of
+ * mmfdev_region_get().
+ */
+MMFDEV_API int mmfdev_region_find(struct mmfdev *dev, const char *name,
+				  struct mmfdev_region **regionp);
+
+/** mmfdev_region_free() - free a region snapshot; NULL does nothing */
+MMFDEV_API void mmfdev_region_free(struct mmfdev_region *region);
+
+/** mmfdev_region_get_index() - the region's number */
+MMFDEV_API unsigned int
+mmfdev_region_get_index(const struct mmfdev_region *region);
+
+/** mmfdev_region_get_name() - the region's name, owned by @region */
+MMFDEV_API const char *
+mmfdev_region_get_name(const struct mmfdev_region *region);
+
+/** mmfdev_region_get_kind() - MMFDEV_REGION_RAM, ... */
+MMFDEV_API unsigned int
+mmfdev_region_get_kind(const struct mmfdev_region *region);
+
+/** mmfdev_region_get_flags() - MMFDEV_REGION_READ | _WRITE | _MMAP */
+MMFDEV_API unsigned int
+mmfdev_region_get_flags(const struct mmfdev_region *region);
+
+/** mmfdev_region_get_size() - the region's size in bytes */
+MMFDEV_API uint64_t mmfdev_region_get_size(const struct mmfdev_region *region);
+
+/**
+ * mmfdev_region_get_offset() - where the region's window starts
+ *
+ * This is the offset of the region's first byte for mmap(2), pread(2)
+ * and pwrite(2) on mmfdev_get_fd(); mmfdev_map(), mmfdev_read() and
+ * mmfdev_write() add it for you.
+ */
+MMFDEV_API uint64_t
+mmfdev_region_get_offset(const struct mmfdev_region *region);
+
+/**
+ * mmfdev_map() - map a region, or a page-aligned part of it, shared
+ * @dev:	the handle
+ * @index:	region number
+ * @offset:	where the mapping starts in the region; a page multiple
+ * @length:	bytes to map, a page multiple; 0 maps to the end of the region
+ * @prot:	MMFDEV_MAP_READ, MMFDEV_MAP_WRITE or both
+ * @addrp:	on success, the address of the mapping
+ * @lengthp:	on success, its length; may be NULL
+ *
+ * The mapping is MAP_SHARED: every process that maps the region sees the
+ * same bytes.  It outlives mmfdev_close(); end it with mmfdev_unmap().
+ *
+ * Return: 0, or -EINVAL (NULL argument, bad @prot, @offset or @length not
+ * a page multiple, @offset at or past the end of the region), -ENXIO (the
+ * range does not fit in the region), -ENODEV (the region cannot be
+ * mapped), -EACCES (MMFDEV_MAP_WRITE on a read-only handle), -ENOMEM, or
+ * another negative errno of mmap(2).
+ */
+MMFDEV_API int mmfdev_map(struct mmfdev *dev, unsigned int index,
+			  uint64_t offset, size_t length, unsigned int prot,
+			  void **addrp, size_t *lengthp);
+
+/**
+ * mmfdev_unmap() - end a mapping made by mmfdev_map()
+ * @addr:	the address mmfdev_map() returned
+ * @length:	the length mmfdev_map() returned
+ *
+ * Return: 0, or -EINVAL (bad address or length).
+ */
+MMFDEV_API int mmfdev_unmap(void *addr, size_t length);
+
+/**
+ * mmfdev_sync() - wait until writes through a mapping reach the device
+ * @addr:	start of the range, inside a mapping from mmfdev_map()
+ * @length:	bytes in the range
+ *
+ * For RAM regions every mapping already sees every write; this is the
+ * msync(MS_SYNC) that device memory needs, and it is cheap for RAM.
+ *
+ * Return: 0, or -EINVAL (@addr not page-aligned), -ENOMEM (the range is
+ * not mapped), or another negative errno of msync(2).
+ */
+MMFDEV_API int mmfdev_sync(void *addr, size_t length);
+
+/**
+ * mmfdev_read() - copy bytes out of a region without mapping it
+ * @dev:	the handle
+ * @index:	region number
+ * @offset:	byte offset in the region
+ * @buf:	destination
+ * @length:	bytes wanted
+ *
+ * Return: the number of bytes read (short at the end of the region, 0 at
+ * or past it), or -EINVAL (NULL argument, @index out of range) or another
+ * negative errno of pread(2).
+ */
+MMFDEV_API ssize_t mmfdev_read(struct mmfdev *dev, unsigned int index,
+			       uint64_t offset, void *buf, size_t length);
+
+/**
+ * mmfdev_write() - copy bytes into a region without mapping it
+ * @dev:	the handle
+ * @index:	region number
+ * @offset:	byte offset in the region
+ * @buf:	source
+ * @length:	bytes to write
+ *
+ * Return: the number of bytes written (short at the end of the region), or
+ * -EINVAL (NULL argument, @index out of range), -ENOSPC (@offset at or
+ * past the end), -EBADF (read-only handle) or another negative errno of
+ * pwrite(2).
+ */
+MMFDEV_API ssize_t mmfdev_write(struct mmfdev *dev, unsigned int index,
+				uint64_t offset, const void *buf,
+				size_t length);
+
+/**
+ * mmfdev_strerror() - describe an error code returned by this library
+ * @err:	a negative (or positive) errno
+ *
+ * Return: a static, thread-safe string; never NULL.
+ */
+MMFDEV_API const char *mmfdev_strerror(int err);
+
+/**
+ * mmfdev_version_string() - the library's version, e.g. "1.0.0"
+ *
+ * Return: a static string.
+ */
+MMFDEV_API const char *mmfdev_version_string(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MMFDEV_H */

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * libmmfdev: device handles, region discovery and mappings.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <linux/mmfdev.h>
+
+#include "mmfdev.h"
+
+struct mmfdev {
+	int fd;
+	unsigned int num_regions;
+	size_t page_size;
+	char name[MMFDEV_NAME_MAX];
+};
+
+struct mmfdev_region {
+	struct mmfdev_region_info info;
+};
+
+/*
+ * Is this character device an mmfdev node?  Ask sysfs, as libgpiod does,
+ * before sending our ioctls to a driver that may read them differently.
+ */
+static int check_mmfdev_node(int fd)
+{
+	char sys[64], *real, *base;
+	struct stat st;
+	int ret = 0;
+
+	if (fstat(fd, &st))
+		return -errno;
+	if (!S_ISCHR(st.st_mode))
+		return -ENOTTY;
+
+	snprintf(sys, sizeof(sys), "/sys/dev/char/%u:%u",
+		 major(st.st_rdev), minor(st.st_rdev));
+	real = realpath(sys, NULL);
+	if (!real)
+		return errno == ENOMEM ? -ENOMEM : -ENODEV;
+
+	base = strrchr(real, '/');
+	base = base ? base + 1 : real;
+	if (strncmp(base, "mmfdev", strlen("mmfdev")))
+		ret = -ENODEV;
+	free(real);
+	return ret;
+}
+
+MMFDEV_API int mmfdev_open(const char *path, unsigned int flags,
+			   struct mmfdev **devp)
+{
+	struct mmfdev_device_info info;
+	struct mmfdev *dev;
+	int oflags, ret;
+
+	if (!devp || (flags & ~MMFDEV_OPEN_RDONLY))
+		return -EINVAL;
+	if (!path)
+		path = MMFDEV_DEFAULT_PATH;
+
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return -ENOMEM;
+
+	oflags = (flags & MMFDEV_OPEN_RDONLY) ? O_RDONLY : O_RDWR;
+	dev->fd = open(path, oflags | O_CLOEXEC | O_NOCTTY);
+	if (dev->fd < 0) {
+		ret = -errno;
+		goto err_free_dev;
+	}
+
+	ret = check_mmfdev_node(dev->fd);
+	if (ret)
+		goto err_close_fd;
+
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
+	if (ioctl(dev->fd, MMFDEV_IOC_DEVICE_INFO, &info)) {
+		ret = errno == ENOTTY ? -ENODEV : -errno;
+		goto err_close_fd;
+	}
+	if (info.api_version < MMFDEV_API_VERSION) {
+		ret = -EPROTONOSUPPORT;
+		goto err_close_fd;
+	}
+
+	dev->num_regions = info.num_regions;
+	dev->page_size = info.page_size;
+	memcpy(dev->name, info.name, sizeof(dev->name));
+	dev->name[sizeof(dev->name) - 1] = '\0';
+	*devp = dev;
+	return 0;
+
+err_close_fd:
+	close(dev->fd);
+err_free_dev:
+	free(dev);
+	return ret;
+}
+
+MMFDEV_API void mmfdev_close(struct mmfdev *dev)
+{
+	if (!dev)
+		return;
+	close(dev->fd);
+	free(dev);
+}
+
+MMFDEV_API int mmfdev_get_fd(const struct mmfdev *dev)
+{
+	return dev ? dev->fd : -EINVAL;
+}
+
+MMFDEV_API const char *mmfdev_get_name(const struct mmfdev *dev)
+{
+	return dev ? dev->name : NULL;
+}
+
+MMFDEV_API unsigned int mmfdev_get_num_regions(const struct mmfdev *dev)
+{
+	return dev ? dev->num_regions : 0;
+}
+
+MMFDEV_API size_t mmfdev_get_page_size(const struct mmfdev *dev)
+{
+	return dev ? dev->page_size : 0;
+}
+
+/* Ask the kernel about region @index; no caching, the kernel owns it. */
+static int query_region(struct mmfdev *dev, unsigned int index,
+			struct mmfdev_region_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	info->index = index;
+	if (ioctl(dev->fd, MMFDEV_IOC_REGION_INFO, info))
+		return -errno;
+	info->name[sizeof(info->name) - 1] = '\0';
+	return 0;
+}
+
+MMFDEV_API int mmfdev_region_get(struct mmfdev *dev, unsigned int index,
+				 struct mmfdev_region **regionp)
+{
+	struct mmfdev_region *region;
+	int ret;
+
+	if (!dev || !regionp)
+		return -EINVAL;
+
+	region = malloc(sizeof(*region));
+	if (!region)
+		return -ENOMEM;
+
+	ret = query_region(dev, index, &region->info);
+	if (ret) {
+		free(region);
+		return ret;
+	}
+	*regionp = region;
+	return 0;
+}
+
+MMFDEV_API int mmfdev_region_find(struct mmfdev *dev, const char *name,
+				  struct mmfdev_region **regionp)
+{
+	struct mmfdev_region *region;
+	unsigned int i;
+	int ret;
+
+	if (!dev || !name || !regionp)
+		return -EINVAL;
+
+	for (i = 0; i < dev->num_regions; i++) {
+		ret = mmfdev_region_get(dev, i, &region);
+		if (ret)
+			return ret;
+		if (!strcmp(region->info.name, name)) {
+			*regionp = region;
+			return 0;
+		}
+		mmfdev_region_free(region);
+	}
+	return -ENOENT;
+}
+
+MMFDEV_API void mmfdev_region_free(struct mmfdev_region *region)
+{
+	free(region);
+}
+
+MMFDEV_API unsigned int
+mmfdev_region_get_index(const struct mmfdev_region *region)
+{
+	return region->info.index;
+}
+
+MMFDEV_API const char *
+mmfdev_region_get_name(const struct mmfdev_region *region)
+{
+	return region->info.name;
+}
+
+MMFDEV_API unsigned int
+mmfdev_region_get_kind(const struct mmfdev_region *region)
+{
+	return region->info.kind;
+}
+
+MMFDEV_API unsigned int
+mmfdev_region_get_flags(const struct mmfdev_region *region)
+{
+	return region->info.flags;
+}
+
+MMFDEV_API uint64_t mmfdev_region_get_size(const struct mmfdev_region *region)
+{
+	return region->info.size;
+}
+
+MMFDEV_API uint64_t
+mmfdev_region_get_offset(const struct mmfdev_region *region)
+{
+	return region->info.offset;
+}
+
+MMFDEV_API int mmfdev_map(struct mmfdev *dev, unsigned int index,
+			  uint64_t offset, size_t length, unsigned int prot,
+			  void **addrp, size_t *lengthp)
+{
+	struct mmfdev_region_info info;
+	long page = sysconf(_SC_PAGESIZE);
+	int mprot = 0, ret;
+	void *addr;
+
+	if (!dev || !addrp || !prot ||
+	    (prot & ~(MMFDEV_MAP_READ | MMFDEV_MAP_WRITE)))
+		return -EINVAL;
+	if (page <= 0 || offset % page || length % page)
+		return -EINVAL;
+
+	ret = query_region(dev, index, &info);
+	if (ret)
+		return ret;
+	if (!length) {
+		if (offset >= info.size)
+			return -EINVAL;
+		if (info.size - offset > SIZE_MAX)
+			return -ENOMEM;
+		length = info.size - offset;
+	}
+	/* Let the kernel judge the range, but never let the offset wrap. */
+	if (offset > UINT64_MAX - info.offset)
+		return -ENXIO;
+
+	if (prot & MMFDEV_MAP_READ)
+		mprot |= PROT_READ;
+	if (prot & MMFDEV_MAP_WRITE)
+		mprot |= PROT_WRITE;
+
+	addr = mmap(NULL, length, mprot, MAP_SHARED, dev->fd,
+		    (off_t)(info.offset + offset));
+	if (addr == MAP_FAILED)
+		return -errno;
+
+	*addrp = addr;
+	if (lengthp)
+		*lengthp = length;
+	return 0;
+}
+
+MMFDEV_API int mmfdev_unmap(void *addr, size_t length)
+{
+	return munmap(addr, length) ? -errno : 0;
+}
+
+MMFDEV_API int mmfdev_sync(void *addr, size_t length)
+{
+	return msync(addr, length, MS_SYNC) ? -errno : 0;
+}
+
+/* The node offset of byte @offset of region @index. */
+static int region_pos(struct mmfdev *dev, unsigned int index,
+		      uint64_t offset, off_t *pos)
+{
+	struct mmfdev_region_info info;
+	int ret;
+
+	ret = query_region(dev, index, &info);
+	if (ret)
+		return ret;
+	if (offset > (uint64_t)INT64_MAX - info.offset)
+		return -EINVAL;
+	*pos = (off_t)(info.offset + offset);
+	return 0;
+}
+
+MMFDEV_API ssize_t mmfdev_read(struct mmfdev *dev, unsigned int index,
+			       uint64_t offset, void *buf, size_t length)
+{
+	ssize_t n;
+	off_t pos;
+	int ret;
+
+	if (!dev || (!buf && length))
+		return -EINVAL;
+	ret = region_pos(dev, index, offset, &pos);
+	if (ret)
+		return ret;
+	n = pread(dev->fd, buf, length, pos);
+	return n < 0 ? -errno : n;
+}
+
+MMFDEV_API ssize_t mmfdev_write(struct mmfdev *dev, unsigned int index,
+				uint64_t offset, const void *buf,
+				size_t length)
+{
+	ssize_t n;
+	off_t pos;
+	int ret;
+
+	if (!dev || (!buf && length))
+		return -EINVAL;
+	ret = region_pos(dev, index, offset, &pos);
+	if (ret)
+		return ret;
+	n = pwrite(dev->fd, buf, length, pos);
+	return n < 0 ? -errno : n;
+}
+
+MMFDEV_API const char *mmfdev_strerror(int err)
+{
+	const char *desc;
+
+	if (err == INT_MIN)
+		return "Unknown error";
+	desc = strerrordesc_np(err < 0 ? -err : err);
+	return desc ? desc : "Unknown error";
+}
+
+MMFDEV_API const char *mmfdev_version_string(void)
+{
+	return MMFDEV_VERSION;
+}
