@@ -14,12 +14,15 @@ as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-APT_UPDATED=
+# Package lists are refreshed once per top-level command, so that the
+# kernel versions resolved below are today's; child scripts inherit that.
+APT_UPDATED=${MMFDEV_APT_UPDATED:-}
 apt_update_once() {
 	[ -n "$APT_UPDATED" ] && return 0
 	log "apt-get update"
 	as_root apt-get update -qq >&2
 	APT_UPDATED=1
+	export MMFDEV_APT_UPDATED=1
 }
 
 # ensure_packages PKG...: install the Debian packages that are missing.

@@ -1,0 +1,40 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# /init of the mmfdev test initramfs.  scripts/lane.sh puts MODE (check or
+# demo) in /etc/mmfdev.conf.  Everything goes to the console, which the
+# host reads: the MMFDEV-GUEST lines, the TAP output, and at the end the
+# kernel log, which the host scans for WARN/BUG/Oops.
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+. /etc/mmfdev.conf
+
+ko=/lib/modules/mmfdev.ko
+kb=$(awk '/^KernelPageSize:/ { print $2; exit }' /proc/self/smaps)
+echo "MMFDEV-GUEST: kernel=$(uname -r) arch=$(uname -m) page_size=$((kb * 1024))"
+
+rc=0
+if ! insmod "$ko"; then
+	echo "MMFDEV-GUEST: insmod $ko failed"
+	rc=1
+elif [ "$MODE" = demo ]; then
+	echo "MMFDEV-GUEST: /dev/mmfdev: $(ls -l /dev/mmfdev)"
+	echo "MMFDEV-GUEST: running mmfdev-hello"
+	mmfdev-hello /dev/mmfdev "hello from the guest" || rc=$?
+	echo "MMFDEV-GUEST: the first bytes of the region, through read():"
+	dd if=/dev/mmfdev bs=64 count=1 2>/dev/null | hexdump -C
+	rmmod mmfdev || rc=1
+else
+	MMFDEV_MODULE=$ko mmfdev_test || rc=$?
+	# Unload at the end too: a leak or a WARN on exit shows in the log.
+	rmmod mmfdev || rc=1
+fi
+
+echo "MMFDEV-GUEST: kernel log follows"
+dmesg
+echo "MMFDEV-GUEST-DONE rc=$rc"
+poweroff -f

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Tests that need no VM, as TAP: the library builds and exports exactly
+# its versioned symbols, every export is documented, the public header is
+# strict C99, the library's error paths, checkpatch, no literal page size.
+. "$(dirname "$0")/common.sh"
+
+ensure_host_tools
+"$TOP/scripts/get-kselftest.sh"
+cd "$TOP"
+
+n=0 failed=0
+tap() { # tap RESULT DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n host: $2"; else
+		echo "not ok $n host: $2"; failed=1; fi
+}
+run() { # run DESCRIPTION COMMAND...: ok when COMMAND succeeds
+	local what=$1 out
+	shift
+	if out=$("$@" 2>&1); then tap 0 "$what"; else
+		tap 1 "$what"
+		printf '%s\n' "$out" | sed 's/^/#   /'
+	fi
+}
+
+echo "TAP version 13"
+run "library, example and tests build" \
+	make -s lib examples host-tests tests
+
+so=build/host/lib/libmmfdev.so
+syms=$(sed -n 's/^\t\(mmfdev_[a-z_0-9]*\);$/\1/p' lib/libmmfdev.sym | sort)
+
+exports_match() {
+	local got
+	got=$(nm -D --defined-only "$so" | awk '$2 == "T" { print $3 }' |
+		grep -v '^LIBMMFDEV' | sort)
+	diff <(echo "$syms" | sed 's/$/@@LIBMMFDEV_1.0/') <(echo "$got")
+}
+run "exports are exactly lib/libmmfdev.sym, versioned" exports_match
+
+documented() {
+	local s missing=0
+	for s in $syms; do
+		grep -Eq "^(/\*\*| \*) $s\(\) - " lib/include/mmfdev.h ||
+			{ echo "undocumented: $s"; missing=1; }
+	done
+	return $missing
+}
+run "every exported function is documented in mmfdev.h" documented
+
+run "soname is libmmfdev.so.1" \
+	sh -c "readelf -d $so | grep -q 'SONAME.*libmmfdev.so.1\]'"
+run "mmfdev.h is strict C99 (-pedantic -Werror)" \
+	sh -c 'echo "#include <mmfdev.h>" |
+		cc -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only \
+			-Ilib/include -x c -'
+run "the uapi header is strict C99 (-pedantic -Werror)" \
+	sh -c 'echo "#include <linux/mmfdev.h>" |
+		cc -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only \
+			-Iinclude/uapi -x c -'
+run "pkg-config finds libmmfdev" \
+	sh -c 'PKG_CONFIG_PATH=build/host/lib pkg-config --exists libmmfdev'
+run "a program links against the shared library" \
+	sh -c "cc -Ilib/include -o build/host/link-test \
+		lib/examples/mmfdev-hello.c -Lbuild/host/lib -lmmfdev \
+		-Wl,-rpath,$TOP/build/host/lib && build/host/link-test \
+		/dev/null 2>&1 | grep -q 'No such device'"
+run "no literal 4096 in the driver, library or tests" \
+	sh -c '! grep -rn "4096" driver lib tests include'
+run "checkpatch.pl --strict is clean" scripts/checkpatch.sh
+
+# The library's own error paths, as a kselftest.
+echo "# lib_test"
+build/host/tests/lib_test | grep -E '^(not )?ok |^#' | grep -v '^# Totals' ||
+	failed=1
+exit $failed

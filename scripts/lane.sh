@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# usage: scripts/lane.sh LANE check|demo
+#
+# One generic runner for every lane in scripts/lanes: fetch the lane's
+# Debian kernel and headers (the current version, resolved now), build
+# the module and the guest programs for it, pack an initramfs, boot it in
+# QEMU under TCG and judge the console log.
+#
+# check: prints the TAP output, then "lane LANE: ..." with the counts, and
+#        leaves "PASS FAIL SKIP SECONDS RELEASE PAGESIZE" in
+#        build/lanes/LANE/result.  A WARNING/BUG/Oops/panic in the guest
+#        log, or a guest that never reports, counts as a failure.
+# demo:  prints what the example program printed inside the guest.
+#
+# MMFDEV_QEMU_TIMEOUT (seconds, default 1200) bounds one boot;
+# MMFDEV_KVM=1 asks for -accel kvm instead of TCG.
+. "$(dirname "$0")/common.sh"
+
+lane=${1:?usage: lane.sh LANE check|demo}
+mode=${2:-check}
+case $mode in check|demo) ;; *) die "mode must be check or demo" ;; esac
+
+read -r arch image_meta headers_meta < <(awk -v l="$lane" \
+	'$1 == l { print $2, $3, $4 }' "$TOP/scripts/lanes")
+[ -n "${arch:-}" ] || die "unknown lane '$lane' (see scripts/lanes)"
+
+dir=$BUILD_ROOT/lanes/$lane
+mkdir -p "$dir"
+
+case $arch in
+x86_64)
+	deb_arch=amd64 triple=x86_64-linux-gnu cross= karch=x86
+	qemu=qemu-system-x86_64 console=ttyS0
+	qemu_args=(-M q35 -cpu max)
+	;;
+arm64)
+	deb_arch=arm64 triple=aarch64-linux-gnu cross=aarch64-linux-gnu-
+	karch=arm64 qemu=qemu-system-aarch64 console=ttyAMA0
+	qemu_args=(-M virt -cpu cortex-a76)
+	;;
+*)
+	die "lane $lane: unknown arch $arch"
+	;;
+esac
+
+prepare_tools() {
+	ensure_host_tools
+	if [ "$arch" = arm64 ]; then
+		ensure_foreign_arch arm64
+		ensure_packages qemu-system-arm gcc-aarch64-linux-gnu \
+			libc6-dev-arm64-cross libkmod-dev:arm64 libc6:arm64
+	fi
+}
+
+# Sets RELEASE, KDIR and VMLINUZ.
+prepare_kernel() {
+	local image_pkg headers_pkg common_pkg kbuild_pkg stamp kroot deb
+
+	apt_update_once
+	image_pkg=$(resolve_dep "$image_meta:$deb_arch" '^linux-image-')
+	RELEASE=${image_pkg#linux-image-}
+	headers_pkg=linux-headers-$RELEASE
+	common_pkg=$(resolve_dep "$headers_pkg:$deb_arch" '^linux-headers-.*common')
+	kbuild_pkg=$(resolve_dep "$headers_pkg:$deb_arch" '^linux-kbuild-')
+
+	kroot=$dir/kernel
+	stamp="$image_pkg $(apt-cache policy "$image_pkg:$deb_arch" |
+		awk '/Candidate:/ { print $2 }')"
+	if [ "$(cat "$kroot/.stamp" 2>/dev/null)" != "$stamp" ]; then
+		rm -rf "$kroot"
+		mkdir -p "$kroot"
+		for deb in "$image_pkg:$deb_arch" "$headers_pkg:$deb_arch" \
+			   "$common_pkg" "$kbuild_pkg"; do
+			dpkg-deb -x "$(fetch_deb "$deb")" "$kroot"
+		done
+		# The flavour's Makefile includes the -common tree by an
+		# absolute /usr/src path; point it into our extraction.  The
+		# scripts symlink is relative and already resolves there.
+		sed -i "s#^include /usr/src/#include $kroot/usr/src/#" \
+			"$kroot/usr/src/$headers_pkg/Makefile"
+		echo "$stamp" > "$kroot/.stamp"
+	fi
+	KDIR=$kroot/usr/src/$headers_pkg
+	VMLINUZ=$kroot/boot/vmlinuz-$RELEASE
+	[ -f "$VMLINUZ" ] || die "no kernel image in $image_pkg"
+}
+
+build_module() {
+	local mod=$dir/module
+
+	log "$lane: building mmfdev.ko for $RELEASE"
+	rm -rf "$mod"
+	mkdir -p "$mod"
+	cp -r "$TOP/Kbuild" "$TOP/driver" "$TOP/include" "$mod/"
+	make -s -C "$KDIR" M="$mod" ARCH="$karch" CROSS_COMPILE="$cross" \
+		modules >&2
+}
+
+build_user() {
+	log "$lane: building libmmfdev, the example and the tests"
+	make -s -C "$TOP" BUILD="$dir/user" CC="${cross}gcc" AR="${cross}ar" \
+		lib examples tests >&2
+}
+
+lib_dirs() {
+	echo "/lib/$triple /usr/lib/$triple /usr/$triple/lib"
+}
+
+# copy_libs ROOT ELF...: the ELF interpreter and every shared library the
+# programs need, found in the host's multiarch directories.
+copy_libs() {
+	local root=$1 elf interp lib d found
+	shift
+	local queue=("$@") seen=" "
+	while [ ${#queue[@]} -gt 0 ]; do
+		elf=${queue[0]}
+		queue=("${queue[@]:1}")
+		interp=$(readelf -l "$elf" 2>/dev/null |
+			sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+		if [ -n "$interp" ] && [ ! -e "$root$interp" ]; then
+			for d in $(lib_dirs) /lib /lib64; do
+				if [ -e "$d/$(basename "$interp")" ]; then
+					mkdir -p "$root$(dirname "$interp")"
+					cp -L "$d/$(basename "$interp")" "$root$interp"
+					break
+				fi
+			done
+			[ -e "$root$interp" ] || die "no $interp for $lane"
+		fi
+		for lib in $(readelf -d "$elf" |
+			     sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			case $seen in *" $lib "*) continue ;; esac
+			seen="$seen$lib "
+			found=
+			for d in $(lib_dirs); do
+				if [ -e "$d/$lib" ]; then
+					found=$d/$lib
+					break
+				fi
+			done
+			[ -n "$found" ] || die "$lane: cannot find $lib for $elf"
+			mkdir -p "$root/lib/$triple"
+			cp -L "$found" "$root/lib/$triple/$lib"
+			queue+=("$found")
+		done
+	done
+}
+
+busybox_binary() {
+	local bbdir=$dir/busybox
+	if [ "$arch" = "$(uname -m)" ] ||
+	   { [ "$arch" = x86_64 ] && [ "$(uname -m)" = x86_64 ]; }; then
+		echo /bin/busybox
+		return
+	fi
+	if [ ! -x "$bbdir/bin/busybox" ]; then
+		rm -rf "$bbdir"
+		dpkg-deb -x "$(fetch_deb "busybox-static:$deb_arch")" "$bbdir"
+	fi
+	echo "$bbdir/bin/busybox"
+}
+
+# Sets INITRD.
+build_initramfs() {
+	local root=$dir/initramfs-$mode
+	local bins=("$dir/user/tests/mmfdev_test"
+		    "$dir/user/examples/mmfdev-hello")
+
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,dev,etc,lib/modules,proc,sys,tmp}
+	cp "$(busybox_binary)" "$root/bin/busybox"
+	install -m 0755 "$TOP/scripts/guest-init.sh" "$root/init"
+	echo "MODE=$mode" > "$root/etc/mmfdev.conf"
+	cp "$dir/module/driver/mmfdev.ko" "$root/lib/modules/"
+	cp "${bins[@]}" "$root/bin/"
+	copy_libs "$root" "${bins[@]}"
+	INITRD=$dir/initramfs-$mode.cpio.gz
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$INITRD"
+}
+
+# Sets LOG.
+boot() {
+	local accel=tcg t=${MMFDEV_QEMU_TIMEOUT:-1200}
+	[ "${MMFDEV_KVM:-0}" = 1 ] && accel=kvm
+	LOG=$dir/console-$mode.log
+	log "$lane: booting $RELEASE in $qemu ($accel)"
+	timeout "$t" "$qemu" "${qemu_args[@]}" -accel "$accel" -smp 2 -m 1G \
+		-nodefaults -no-user-config -display none -no-reboot \
+		-serial "file:$LOG" -kernel "$VMLINUZ" -initrd "$INITRD" \
+		-append "console=$console panic=-1 loglevel=3" </dev/null >&2 ||
+		log "$lane: qemu exited with status $?"
+	tr -d '\r' < "$LOG" > "$LOG.txt" && mv "$LOG.txt" "$LOG"
+}
+
+# What in a guest log means the kernel is unhappy, whatever the tests say.
+KERNEL_TROUBLE='WARNING:|BUG:|Oops|Kernel panic|Call Trace|general protection fault|UBSAN:|KASAN:|kernel BUG'
+
+judge() {
+	local tap=$dir/result.tap pass fail skip info page
+
+	grep -E '^(not )?ok [0-9]+' "$LOG" > "$tap" || true
+	info=$(grep -m1 '^MMFDEV-GUEST: kernel=' "$LOG" || true)
+	page=$(sed -n 's/.*page_size=\([0-9]*\).*/\1/p' <<<"$info")
+	if ! grep -q '^MMFDEV-GUEST-DONE' "$LOG"; then
+		echo "not ok - $lane: the guest never reported (see $LOG)" >> "$tap"
+	fi
+	if grep -Eq "$KERNEL_TROUBLE" "$LOG"; then
+		echo "not ok - $lane: kernel trouble in the guest log:" >> "$tap"
+		grep -E "$KERNEL_TROUBLE" "$LOG" | head -n 5 | sed 's/^/#   /' >> "$tap"
+	fi
+	pass=$(grep -Ec '^ok [0-9]+' "$tap" || true)
+	skip=$(grep -Ec '^ok [0-9]+.*# SKIP' "$tap" || true)
+	pass=$((pass - skip))
+	fail=$(grep -Ec '^not ok' "$tap" || true)
+	[ "$pass" -gt 0 ] || {
+		echo "not ok - $lane: no test passed" >> "$tap"
+		fail=$((fail + 1))
+	}
+	echo "$pass $fail $skip $((SECONDS - start)) $RELEASE ${page:-?}" > "$dir/result"
+	RESULT_FAIL=$fail
+}
+
+start=$SECONDS
+prepare_tools
+prepare_kernel
+build_module
+build_user
+build_initramfs
+boot
+
+if [ "$mode" = demo ]; then
+	sed -n '/^MMFDEV-GUEST: kernel=/,/^MMFDEV-GUEST: kernel log follows/p' \
+		"$LOG" | grep -v 'kernel log follows'
+	rc=$(sed -n 's/^MMFDEV-GUEST-DONE rc=//p' "$LOG")
+	[ "${rc:-x}" = 0 ] || die "the demo failed in the guest (see $LOG)"
+	! grep -Eq "$KERNEL_TROUBLE" "$LOG" ||
+		die "kernel trouble in the guest log (see $LOG)"
+	exit 0
+fi
+
+judge
+sed -n '/^MMFDEV-GUEST: kernel=/,/^MMFDEV-GUEST: kernel log follows/p' \
+	"$LOG" | grep -v 'kernel log follows'
+grep '^not ok - ' -A5 "$dir/result.tap" || true
+read -r p f s t r ps < "$dir/result"
+echo "lane $lane: kernel $r, page size $ps: $p passed, $f failed, $s skipped in ${t}s"
+[ "$RESULT_FAIL" -eq 0 ]
