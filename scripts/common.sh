@@ -89,6 +89,6 @@ fetch_deb() {
 # Host tools every build needs.
 ensure_host_tools() {
 	ensure_packages make gcc libc6-dev pkg-config libkmod-dev kmod \
-		xz-utils cpio dwarves bc busybox-static qemu-system-x86 \
-		qemu-utils file
+		xz-utils cpio dwarves bc busybox-static qemu-system-x86 binutils \
+		file
 }

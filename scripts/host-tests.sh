@@ -71,6 +71,27 @@ run "no literal 4096 in the driver, library or tests" \
 	sh -c '! grep -rn "4096" driver lib tests include'
 run "checkpatch.pl --strict is clean" scripts/checkpatch.sh
 
+# The guest-log judge must catch what the tests cannot see.
+judge_says() { # judge_says pass|fail LOG-LINE...
+	local f=build/host/judge-test.log want=$1
+	shift
+	printf '%s\n' "$@" > "$f"
+	scripts/judge.sh "$f" test > "$f.tap"
+	if grep -q '^not ok - ' "$f.tap"; then [ "$want" = fail ]; else
+		[ "$want" = pass ]; fi
+}
+done_line="MMFDEV-GUEST-DONE rc=0"
+run "judge: a clean log passes" judge_says pass "ok 1 a" "$done_line"
+run "judge: a kernel WARNING fails" judge_says fail "ok 1 a" \
+	"[ 1.0] WARNING: CPU: 0 PID: 1 at mm/x.c:1 f+0x1/0x2" "$done_line"
+run "judge: a BUG fails" judge_says fail "ok 1 a" \
+	"[ 1.0] BUG: kernel NULL pointer dereference" "$done_line"
+run "judge: an Oops fails" judge_says fail "ok 1 a" \
+	"[ 1.0] Oops: 0000 [#1] PREEMPT SMP" "$done_line"
+run "judge: a silent guest fails" judge_says fail "ok 1 a"
+run "judge: a guest where all was skipped fails" judge_says fail \
+	"ok 1 a # SKIP no device" "$done_line"
+
 # The library's own error paths, as a kselftest.
 echo "# lib_test"
 build/host/tests/lib_test | grep -E '^(not )?ok |^#' | grep -v '^# Totals' ||
