@@ -61,7 +61,10 @@ resolve_dep() {
 	local pkg=$1 pattern=$2 dep
 	apt_update_once
 	dep=$(apt-cache depends "$pkg" 2>/dev/null |
-		awk -v p="$pattern" '$1 == "Depends:" && $2 ~ p { print $2; exit }')
+		awk -v p="$pattern" '$1 ~ /^\|?Depends:$/ {
+			gsub(/[<>]/, "", $2)
+			if ($2 ~ p) { print $2; exit }
+		}')
 	[ -n "$dep" ] || die "cannot resolve $pkg ($pattern) with apt-cache"
 	printf '%s\n' "${dep%%:*}"
 }

@@ -137,6 +137,19 @@ static int vma_has_flag(void *addr, const char *flag)
 	return ret;
 }
 
+/* The same layout on every lane, checked where it runs too. */
+TEST(abi_layout)
+{
+	EXPECT_EQ(56, sizeof(struct mmfdev_device_info));
+	EXPECT_EQ(72, sizeof(struct mmfdev_region_info));
+	EXPECT_EQ(8, offsetof(struct mmfdev_region_info, flags));
+	EXPECT_EQ(16, offsetof(struct mmfdev_region_info, size));
+	EXPECT_EQ(24, offsetof(struct mmfdev_region_info, offset));
+	EXPECT_EQ(40, offsetof(struct mmfdev_region_info, name));
+	EXPECT_EQ(32, offsetof(struct mmfdev_region_info, cache_modes));
+	EXPECT_EQ(24, offsetof(struct mmfdev_device_info, name));
+}
+
 FIXTURE(dev) {
 	int fd;
 	size_t page;
