@@ -3,15 +3,31 @@
  * mmfdev core: the character device, its file operations and the region
  * table.  Nothing here knows what kind of memory a region is.
  *
- * The path of a mapping: mmap() -> mmfdev_mmap() -> region lookup by the
- * offset window -> region->ops->mmap() -> page tables.
+ * The path of a mapping: mmap() -> mmfdev_mmap() -> region and cache mode
+ * from the offset -> region->ops->mmap() -> page tables.
+ *
+ * Lifetime: a device can leave its bus (PCI unbind, removal) while files
+ * and mappings still exist.  Every file operation touches a region only
+ * under mdev->lock for reading, and fails with -ENODEV once mdev->dead is
+ * set.  Unregistering takes the lock for writing, sets dead, zaps every
+ * user mapping through the address_space all open files share, and
+ * releases the regions.  Regions that can go away are mapped page by page
+ * at fault time, under the same lock, so a mapping made in a race with
+ * unregistering never gets a page either: an access gets SIGBUS.
+ *
+ * No user memory is touched under mdev->lock (page faults take mmap_lock,
+ * which is held around our own fault handler): data goes through a kernel
+ * bounce buffer.
  */
 #include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/mmap_lock.h>
 #include <linux/module.h>
+#include <linux/mount.h>
 #include <linux/overflow.h>
+#include <linux/pseudo_fs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -21,6 +37,43 @@
 
 /* Pages per region window. */
 #define MMFDEV_WINDOW_PAGES	(1UL << (MMFDEV_REGION_SHIFT - PAGE_SHIFT))
+
+/* A private filesystem whose inodes give each device its address_space. */
+#define MMFDEV_FS_MAGIC		0x6d6d6664	/* "mmfd" */
+
+static struct vfsmount *mmfdev_mnt;
+
+static int mmfdev_fs_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, MMFDEV_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+/*
+ * No .owner: the mount would pin the module for good.  The module unmounts
+ * it on exit, when no device (so no inode) is left.
+ */
+static struct file_system_type mmfdev_fs_type = {
+	.name = "mmfdev",
+	.init_fs_context = mmfdev_fs_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+/* Set up what every device needs; called once at module load. */
+int mmfdev_core_init(void)
+{
+	mmfdev_mnt = kern_mount(&mmfdev_fs_type);
+	return PTR_ERR_OR_ZERO(mmfdev_mnt);
+}
+
+void mmfdev_core_exit(void)
+{
+	kern_unmount(mmfdev_mnt);
+}
+
+/* What a mapping records in vm_private_data: its region and cache mode. */
+#define MMFDEV_VMA_TAG(index, mode)	((void *)(((index) << 8) | (mode)))
+#define MMFDEV_VMA_INDEX(vma)	((unsigned long)(vma)->vm_private_data >> 8)
+#define MMFDEV_VMA_MODE(vma)	((unsigned long)(vma)->vm_private_data & 0xff)
 
 static struct mmfdev_region *mmfdev_region_get(struct mmfdev_device *mdev,
 					       u64 index)
@@ -53,10 +106,88 @@ static struct mmfdev_region *mmfdev_region_at(struct mmfdev_device *mdev,
 	return mmfdev_region_get(mdev, (u64)pos >> MMFDEV_REGION_SHIFT);
 }
 
-static void mmfdev_device_release(struct kref *ref)
+/*
+ * Can @region take an access of @count bytes at @rel?  A sized region takes
+ * one naturally aligned access of 1, 2, 4 or 8 bytes, inside the region.
+ */
+static int mmfdev_check_access(const struct mmfdev_region *region, u64 rel,
+			       size_t count)
 {
-	struct mmfdev_device *mdev = container_of(ref, struct mmfdev_device,
-						  ref);
+	if (!(region->flags & MMFDEV_REGION_FLAG_SIZED))
+		return 0;
+	if (count != 1 && count != 2 && count != 4 &&
+	    (count != 8 || !IS_ENABLED(CONFIG_64BIT)))
+		return -EINVAL;
+	if (rel & (count - 1) || rel >= region->size ||
+	    count > region->size - rel)
+		return -EINVAL;
+	return 0;
+}
+
+static vm_fault_t mmfdev_vm_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mmfdev_device *mdev = vma->vm_file->private_data;
+	unsigned long pgoff = (vma->vm_pgoff & (MMFDEV_WINDOW_PAGES - 1)) +
+			      ((vmf->address - vma->vm_start) >> PAGE_SHIFT);
+	struct mmfdev_region *region;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+
+	down_read(&mdev->lock);
+	region = mmfdev_region_get(mdev, MMFDEV_VMA_INDEX(vma));
+	if (!mdev->dead && region && region->ops->fault)
+		ret = region->ops->fault(region, vmf, pgoff);
+	up_read(&mdev->lock);
+	return ret;
+}
+
+/*
+ * ptrace and gdb reach a mapping of device memory through this: do the
+ * access through the region, in naturally aligned pieces of at most 8
+ * bytes, so that a register block sees the accesses it can take.
+ */
+static int mmfdev_vm_access(struct vm_area_struct *vma, unsigned long addr,
+			    void *buf, int len, int write)
+{
+	struct mmfdev_device *mdev = vma->vm_file->private_data;
+	u64 rel = ((u64)(vma->vm_pgoff & (MMFDEV_WINDOW_PAGES - 1)) <<
+		   PAGE_SHIFT) + (addr - vma->vm_start);
+	struct mmfdev_region *region;
+	int done = 0;
+
+	if (write && !(vma->vm_flags & VM_WRITE))
+		return -EPERM;
+
+	down_read(&mdev->lock);
+	region = mmfdev_region_get(mdev, MMFDEV_VMA_INDEX(vma));
+	if (mdev->dead || !region || rel >= region->size) {
+		up_read(&mdev->lock);
+		return -EIO;
+	}
+	len = min_t(u64, len, region->size - rel);
+	while (done < len) {
+		size_t n = 8;
+
+		while (n > 1 && ((rel + done) & (n - 1) || n > len - done))
+			n >>= 1;
+		if (write)
+			region->ops->write(region, buf + done, n, rel + done);
+		else
+			region->ops->read(region, buf + done, n, rel + done);
+		done += n;
+	}
+	up_read(&mdev->lock);
+	return done;
+}
+
+static const struct vm_operations_struct mmfdev_vm_ops = {
+	.fault = mmfdev_vm_fault,
+	.access = mmfdev_vm_access,
+};
+
+/* Give back every region's resources; safe to call twice. */
+static void mmfdev_regions_release(struct mmfdev_device *mdev)
+{
 	unsigned int i;
 
 	for (i = 0; i < mdev->nr_regions; i++) {
@@ -64,7 +195,17 @@ static void mmfdev_device_release(struct kref *ref)
 
 		if (region->ops && region->ops->release)
 			region->ops->release(region);
+		region->ops = NULL;
 	}
+}
+
+static void mmfdev_device_release(struct kref *ref)
+{
+	struct mmfdev_device *mdev = container_of(ref, struct mmfdev_device,
+						  ref);
+
+	mmfdev_regions_release(mdev);
+	iput(mdev->inode);
 	kfree(mdev);
 }
 
@@ -87,7 +228,16 @@ struct mmfdev_device *mmfdev_device_alloc(const char *name,
 	if (!mdev)
 		return ERR_PTR(-ENOMEM);
 
+	mdev->inode = alloc_anon_inode(mmfdev_mnt->mnt_sb);
+	if (IS_ERR(mdev->inode)) {
+		struct inode *inode = mdev->inode;
+
+		kfree(mdev);
+		return ERR_CAST(inode);
+	}
+
 	kref_init(&mdev->ref);
+	init_rwsem(&mdev->lock);
 	mdev->nr_regions = nr_regions;
 	strscpy(mdev->name, name, sizeof(mdev->name));
 	return mdev;
@@ -110,6 +260,8 @@ static int mmfdev_open(struct inode *inode, struct file *file)
 
 	kref_get(&mdev->ref);
 	file->private_data = mdev;
+	/* One address_space per device, whichever node the file came from. */
+	file->f_mapping = mdev->inode->i_mapping;
 	return 0;
 }
 
@@ -119,22 +271,41 @@ static int mmfdev_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static int mmfdev_mmap(struct file *file, struct vm_area_struct *vma)
+static pgprot_t mmfdev_pgprot(pgprot_t prot, unsigned int mode)
 {
-	struct mmfdev_device *mdev = file->private_data;
+	switch (mode) {
+	case MMFDEV_CACHE_UC:
+		return pgprot_noncached(prot);
+	case MMFDEV_CACHE_WC:
+		return pgprot_writecombine(prot);
+	default:
+		return prot;
+	}
+}
+
+static int mmfdev_mmap_locked(struct mmfdev_device *mdev, struct file *file,
+			      struct vm_area_struct *vma)
+{
 	unsigned long pgoff = vma->vm_pgoff & (MMFDEV_WINDOW_PAGES - 1);
+	unsigned long index = (vma->vm_pgoff / MMFDEV_WINDOW_PAGES) &
+			      (MMFDEV_MAX_REGIONS - 1);
+	unsigned long mode = vma->vm_pgoff >> (MMFDEV_MODE_SHIFT - PAGE_SHIFT);
 	struct mmfdev_region *region;
 
 	/* Device memory is shared by definition; a private COW copy is not. */
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 
-	region = mmfdev_region_get(mdev, vma->vm_pgoff /
-				   MMFDEV_WINDOW_PAGES);
-	if (!region || !mmfdev_pages_inside(region, pgoff, vma_pages(vma)))
+	region = mmfdev_region_get(mdev, index);
+	if (!region || mode >= MMFDEV_CACHE_NR ||
+	    !mmfdev_pages_inside(region, pgoff, vma_pages(vma)))
 		return -ENXIO;
 	if (!(region->flags & MMFDEV_REGION_FLAG_MMAP))
 		return -ENODEV;
+	if (!mode)
+		mode = region->cache_default;
+	if (!(region->cache_modes & MMFDEV_CACHE_BIT(mode)))
+		return -EINVAL;
 
 	/*
 	 * do_mmap() already drops VM_MAYWRITE from a shared mapping of a file
@@ -144,56 +315,133 @@ static int mmfdev_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!(file->f_mode & FMODE_WRITE))
 		vm_flags_clear(vma, VM_MAYWRITE);
 	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_page_prot = mmfdev_pgprot(vma->vm_page_prot, mode);
+	vma->vm_ops = &mmfdev_vm_ops;
+	vma->vm_private_data = MMFDEV_VMA_TAG(index, mode);
 
 	return region->ops->mmap(region, vma, pgoff);
+}
+
+static int mmfdev_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct mmfdev_device *mdev = file->private_data;
+	int ret = -ENODEV;
+
+	down_read(&mdev->lock);
+	if (!mdev->dead)
+		ret = mmfdev_mmap_locked(mdev, file, vma);
+	up_read(&mdev->lock);
+	return ret;
+}
+
+/*
+ * Move up to one bounce buffer of data between the device and @kbuf, for
+ * a read (@write false) or a write at *@ppos.  Returns the bytes moved, 0
+ * at the end of a region (read), or a negative errno.
+ */
+static ssize_t mmfdev_rw_chunk(struct mmfdev_device *mdev, void *kbuf,
+			       size_t count, loff_t pos, bool write)
+{
+	struct mmfdev_region *region;
+	ssize_t ret;
+	u64 rel;
+
+	down_read(&mdev->lock);
+	ret = -ENODEV;
+	if (mdev->dead)
+		goto unlock;
+	region = mmfdev_region_at(mdev, pos, &rel);
+	ret = -ENXIO;
+	if (!region)
+		goto unlock;
+	ret = -EOPNOTSUPP;
+	if (!(region->flags & (write ? MMFDEV_REGION_FLAG_WRITE :
+					MMFDEV_REGION_FLAG_READ)))
+		goto unlock;
+	ret = write ? -ENOSPC : 0;
+	if (rel >= region->size)
+		goto unlock;
+	ret = mmfdev_check_access(region, rel, count);
+	if (ret)
+		goto unlock;
+
+	count = min_t(u64, count, region->size - rel);
+	if (write)
+		region->ops->write(region, kbuf, count, rel);
+	else
+		region->ops->read(region, kbuf, count, rel);
+	ret = count;
+unlock:
+	up_read(&mdev->lock);
+	return ret;
 }
 
 static ssize_t mmfdev_read(struct file *file, char __user *buf, size_t count,
 			   loff_t *ppos)
 {
 	struct mmfdev_device *mdev = file->private_data;
-	struct mmfdev_region *region;
-	ssize_t ret;
-	u64 rel;
+	size_t done = 0;
+	ssize_t ret = 0;
+	void *kbuf;
 
-	region = mmfdev_region_at(mdev, *ppos, &rel);
-	if (!region)
-		return -ENXIO;
-	if (!(region->flags & MMFDEV_REGION_FLAG_READ))
-		return -EPERM;
-	if (rel >= region->size || !count)
+	if (!count)
 		return 0;
+	kbuf = kmalloc(min_t(size_t, count, PAGE_SIZE), GFP_KERNEL);
+	if (!kbuf)
+		return -ENOMEM;
 
-	count = min_t(u64, count, region->size - rel);
-	ret = region->ops->read(region, buf, count, rel);
-	if (ret > 0)
+	while (done < count) {
+		size_t n = min_t(size_t, count - done, PAGE_SIZE);
+
+		ret = mmfdev_rw_chunk(mdev, kbuf, n, *ppos, false);
+		if (ret <= 0)
+			break;
+		if (copy_to_user(buf + done, kbuf, ret)) {
+			ret = -EFAULT;
+			break;
+		}
 		*ppos += ret;
-	return ret;
+		done += ret;
+		if (fatal_signal_pending(current))
+			break;
+		cond_resched();
+	}
+	kfree(kbuf);
+	return done ? done : ret;
 }
 
 static ssize_t mmfdev_write(struct file *file, const char __user *buf,
 			    size_t count, loff_t *ppos)
 {
 	struct mmfdev_device *mdev = file->private_data;
-	struct mmfdev_region *region;
-	ssize_t ret;
-	u64 rel;
+	size_t done = 0;
+	ssize_t ret = 0;
+	void *kbuf;
 
-	region = mmfdev_region_at(mdev, *ppos, &rel);
-	if (!region)
-		return -ENXIO;
-	if (!(region->flags & MMFDEV_REGION_FLAG_WRITE))
-		return -EPERM;
 	if (!count)
 		return 0;
-	if (rel >= region->size)
-		return -ENOSPC;
+	kbuf = kmalloc(min_t(size_t, count, PAGE_SIZE), GFP_KERNEL);
+	if (!kbuf)
+		return -ENOMEM;
 
-	count = min_t(u64, count, region->size - rel);
-	ret = region->ops->write(region, buf, count, rel);
-	if (ret > 0)
+	while (done < count) {
+		size_t n = min_t(size_t, count - done, PAGE_SIZE);
+
+		if (copy_from_user(kbuf, buf + done, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = mmfdev_rw_chunk(mdev, kbuf, n, *ppos, true);
+		if (ret <= 0)
+			break;
 		*ppos += ret;
-	return ret;
+		done += ret;
+		if (fatal_signal_pending(current))
+			break;
+		cond_resched();
+	}
+	kfree(kbuf);
+	return done ? done : ret;
 }
 
 /*
@@ -215,18 +463,19 @@ static int mmfdev_fsync(struct file *file, loff_t start, loff_t end,
 {
 	struct mmfdev_device *mdev = file->private_data;
 	unsigned int i;
-	int ret;
+	int ret = 0;
 
-	for (i = 0; i < mdev->nr_regions; i++) {
+	down_read(&mdev->lock);
+	if (mdev->dead)
+		ret = -ENODEV;
+	for (i = 0; !ret && i < mdev->nr_regions; i++) {
 		struct mmfdev_region *region = &mdev->regions[i];
 
-		if (!region->ops || !region->ops->sync)
-			continue;
-		ret = region->ops->sync(region);
-		if (ret)
-			return ret;
+		if (region->ops && region->ops->sync)
+			ret = region->ops->sync(region);
 	}
-	return 0;
+	up_read(&mdev->lock);
+	return ret;
 }
 
 /*
@@ -262,51 +511,118 @@ static long mmfdev_ioctl_device_info(struct mmfdev_device *mdev,
 	return 0;
 }
 
-static long mmfdev_ioctl_region_info(struct mmfdev_device *mdev,
-				     void __user *arg)
+static int mmfdev_fill_region_info(struct mmfdev_device *mdev, u32 index,
+				   struct mmfdev_region_info *info)
 {
-	struct mmfdev_region_info info = { };
-	u32 __user *uindex = arg + offsetof(typeof(info), index);
 	struct mmfdev_region *region;
-	u32 argsz, index;
-	int ret;
-
-	ret = mmfdev_get_argsz(arg, offsetofend(typeof(info), name), &argsz);
-	if (ret)
-		return ret;
-	if (get_user(index, uindex))
-		return -EFAULT;
+	unsigned int mode;
 
 	region = mmfdev_region_get(mdev, index);
 	if (!region)
 		return -EINVAL;
 
-	info.argsz = sizeof(info);
-	info.index = index;
-	info.flags = region->flags;
-	info.kind = region->kind;
-	info.size = region->size;
-	info.offset = (u64)index << MMFDEV_REGION_SHIFT;
-	info.cache_modes = region->cache_modes;
-	info.cache_default = region->cache_default;
-	strscpy(info.name, region->name, sizeof(info.name));
+	info->index = index;
+	info->flags = region->flags;
+	info->kind = region->kind;
+	info->size = region->size;
+	info->offset = (u64)index << MMFDEV_REGION_SHIFT;
+	info->cache_modes = region->cache_modes;
+	info->cache_default = region->cache_default;
+	strscpy(info->name, region->name, sizeof(info->name));
+	for (mode = 0; mode < MMFDEV_CACHE_NR; mode++) {
+		info->cache_offset[mode] = MMFDEV_OFFSET_INVALID;
+		if (mode && region->flags & MMFDEV_REGION_FLAG_MMAP &&
+		    region->cache_modes & MMFDEV_CACHE_BIT(mode))
+			info->cache_offset[mode] = info->offset |
+				(u64)mode << MMFDEV_MODE_SHIFT;
+	}
+	return 0;
+}
 
+static long mmfdev_ioctl_region_info(struct mmfdev_device *mdev,
+				     void __user *arg)
+{
+	struct mmfdev_region_info info = { };
+	u32 __user *uindex = arg + offsetof(typeof(info), index);
+	u32 argsz, index;
+	int ret;
+
+	ret = mmfdev_get_argsz(arg, offsetofend(typeof(info), cache_offset),
+			       &argsz);
+	if (ret)
+		return ret;
+	if (get_user(index, uindex))
+		return -EFAULT;
+
+	down_read(&mdev->lock);
+	ret = mdev->dead ? -ENODEV : mmfdev_fill_region_info(mdev, index, &info);
+	up_read(&mdev->lock);
+	if (ret)
+		return ret;
+
+	info.argsz = sizeof(info);
 	if (copy_to_user(arg, &info, min_t(u32, argsz, sizeof(info))))
 		return -EFAULT;
 	return 0;
 }
 
+static long mmfdev_ioctl_mapping_info(struct mmfdev_device *mdev,
+				      void __user *arg)
+{
+	struct mmfdev_mapping_info info = { };
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	u32 argsz;
+	int ret;
+
+	ret = mmfdev_get_argsz(arg, offsetofend(typeof(info), cache_mode),
+			       &argsz);
+	if (ret)
+		return ret;
+	if (copy_from_user(&info, arg, offsetofend(typeof(info), addr)))
+		return -EFAULT;
+	if (!mm)
+		return -EINVAL;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, info.addr);
+	if (!vma || vma->vm_ops != &mmfdev_vm_ops || !vma->vm_file ||
+	    vma->vm_file->f_mapping != mdev->inode->i_mapping) {
+		mmap_read_unlock(mm);
+		return -EINVAL;
+	}
+	info.start = vma->vm_start;
+	info.length = vma->vm_end - vma->vm_start;
+	info.offset = (u64)(vma->vm_pgoff & (MMFDEV_WINDOW_PAGES - 1)) <<
+		      PAGE_SHIFT;
+	info.index = MMFDEV_VMA_INDEX(vma);
+	info.cache_mode = MMFDEV_VMA_MODE(vma);
+	mmap_read_unlock(mm);
+
+	info.argsz = sizeof(info);
+	info.flags = 0;
+	if (copy_to_user(arg, &info, min_t(u32, argsz, sizeof(info))))
+		return -EFAULT;
+	return 0;
+}
+
+/* The handlers take mdev->lock themselves, and never around a user copy. */
 static long mmfdev_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
 	struct mmfdev_device *mdev = file->private_data;
 	void __user *argp = (void __user *)arg;
 
+	if (READ_ONCE(mdev->dead))
+		return -ENODEV;
+
 	switch (cmd) {
 	case MMFDEV_IOC_DEVICE_INFO:
 		return mmfdev_ioctl_device_info(mdev, argp);
 	case MMFDEV_IOC_REGION_INFO:
 		return mmfdev_ioctl_region_info(mdev, argp);
+	case MMFDEV_IOC_MAPPING_INFO:
+		return mmfdev_ioctl_mapping_info(mdev, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -341,13 +657,23 @@ int mmfdev_device_register(struct mmfdev_device *mdev)
 }
 
 /**
- * mmfdev_device_unregister() - remove the node and drop the bus reference
+ * mmfdev_device_unregister() - revoke everything and remove the node
  * @mdev:	a registered device
  *
- * Open files keep the device, and so its regions, until they are closed.
+ * When this returns, no user mapping points at the device's memory any
+ * more, the regions have given back their resources, and calls on files
+ * that are still open fail with -ENODEV.  The bus glue may then let the
+ * memory go.
  */
 void mmfdev_device_unregister(struct mmfdev_device *mdev)
 {
 	misc_deregister(&mdev->misc);
+
+	down_write(&mdev->lock);
+	mdev->dead = true;
+	unmap_mapping_range(mdev->inode->i_mapping, 0, 0, 1);
+	mmfdev_regions_release(mdev);
+	up_write(&mdev->lock);
+
 	mmfdev_device_put(mdev);
 }

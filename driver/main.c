@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * mmfdev module glue: creates the default device, /dev/mmfdev, with one
- * zero-filled RAM region whose size is the "size" module parameter.
+ * zero-filled RAM region whose size is the "size" module parameter, and
+ * registers the PCI, device-tree and "phys" parameter glue.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -52,7 +53,7 @@ static u64 ram_size_limit(void)
 	return min_t(u64, half, MMFDEV_REGION_MAX_SIZE);
 }
 
-static int __init mmfdev_init(void)
+static int mmfdev_default_init(void)
 {
 	u64 limit = ram_size_limit();
 	int ret;
@@ -82,11 +83,47 @@ put_device:
 	mmfdev_device_put(default_dev);
 	return ret;
 }
+
+static int __init mmfdev_init(void)
+{
+	int ret;
+
+	ret = mmfdev_core_init();
+	if (ret)
+		return ret;
+	ret = mmfdev_default_init();
+	if (ret)
+		goto exit_core;
+	ret = mmfdev_phys_init();
+	if (ret)
+		goto unregister_default;
+	ret = mmfdev_platform_init();
+	if (ret)
+		goto exit_phys;
+	ret = mmfdev_pci_init();
+	if (ret)
+		goto exit_platform;
+	return 0;
+
+exit_platform:
+	mmfdev_platform_exit();
+exit_phys:
+	mmfdev_phys_exit();
+unregister_default:
+	mmfdev_device_unregister(default_dev);
+exit_core:
+	mmfdev_core_exit();
+	return ret;
+}
 module_init(mmfdev_init);
 
 static void __exit mmfdev_exit(void)
 {
+	mmfdev_pci_exit();
+	mmfdev_platform_exit();
+	mmfdev_phys_exit();
 	mmfdev_device_unregister(default_dev);
+	mmfdev_core_exit();
 }
 module_exit(mmfdev_exit);
 

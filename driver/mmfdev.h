@@ -2,48 +2,66 @@
 /*
  * mmfdev internals shared by the core, the region kinds and the bus glue.
  *
- * The core owns the character device, the file operations and the region
- * table.  A region kind (RAM, MMIO, ...) supplies a struct mmfdev_region_ops
- * and never sees a file; bus glue only discovers regions and hands a filled
- * struct mmfdev_device to mmfdev_device_register().
+ * The core owns the character device, the file operations, the region
+ * table and the device's lifetime.  A region kind (RAM, MMIO, reserved
+ * memory, I/O ports) supplies a struct mmfdev_region_ops and never sees a
+ * file.  Bus glue (the default device, PCI, device tree, the phys
+ * parameter) only discovers regions and hands a filled struct
+ * mmfdev_device to mmfdev_device_register().
  */
 #ifndef _MMFDEV_H
 #define _MMFDEV_H
 
 #include <linux/bits.h>
+#include <linux/fs.h>
 #include <linux/kref.h>
 #include <linux/miscdevice.h>
 #include <linux/mm_types.h>
+#include <linux/rwsem.h>
 #include <linux/types.h>
 #include <linux/mmfdev.h>
 
 /*
- * Each region owns a 2^36-byte (64 GiB) window of the file offset space:
- * region i starts at i << MMFDEV_REGION_SHIFT.  That is page aligned for
- * every page size and keeps 256 regions below 2^44.
+ * The node's offset space: bits 0-35 are the offset inside a region (so a
+ * region is at most 64 GiB), bits 36-39 the region (16 per device), bits
+ * 40-41 the cache mode asked for (0: the region's default).  Every window
+ * is page aligned for every page size, and all of it is below 2^42.
  */
 #define MMFDEV_REGION_SHIFT	36
 #define MMFDEV_REGION_MAX_SIZE	BIT_ULL(MMFDEV_REGION_SHIFT)
-#define MMFDEV_MAX_REGIONS	256
+#define MMFDEV_MAX_REGIONS	16
+#define MMFDEV_MODE_SHIFT	40
 
 struct mmfdev_region;
 
 /**
  * struct mmfdev_region_ops - what a region kind provides
- * @mmap:	map @vma onto the region, starting @pgoff pages into it.  The
- *		core has checked that the whole VMA fits inside the region.
- * @read:	copy @len bytes at @off to userspace; the range is inside.
- * @write:	copy @len bytes from userspace to @off; the range is inside.
+ * @mmap:	set up @vma, whose range, mode and access the core checked and
+ *		whose vm_page_prot already has the cache mode.  Either fill it
+ *		now (memory that never goes away while mapped) or leave it to
+ *		@fault (memory a bus may take back).
+ * @fault:	insert the page at @pgoff of the region for @vmf; called
+ *		under the device lock, only while the device is alive.
+ * @read:	copy @len bytes at @off into @buf, a kernel buffer; the core
+ *		checked the range and, for MMFDEV_REGION_FLAG_SIZED regions,
+ *		that this is one aligned access of 1, 2, 4 or 8 bytes.
+ * @write:	copy @len bytes from @buf to @off; checked likewise.
  * @sync:	make earlier CPU writes visible to the device (fsync/msync).
- * @release:	free what the kind allocated; called once, at the end.
+ * @release:	give back what the kind took; called once, before the device
+ *		is gone from its bus, never concurrently with the others.
+ *
+ * @read, @write, @sync and @fault run under the device lock for reading;
+ * they must not touch user memory.
  */
 struct mmfdev_region_ops {
 	int (*mmap)(struct mmfdev_region *region, struct vm_area_struct *vma,
 		    unsigned long pgoff);
-	ssize_t (*read)(struct mmfdev_region *region, char __user *buf,
-			size_t len, u64 off);
-	ssize_t (*write)(struct mmfdev_region *region, const char __user *buf,
-			 size_t len, u64 off);
+	vm_fault_t (*fault)(struct mmfdev_region *region, struct vm_fault *vmf,
+			    unsigned long pgoff);
+	void (*read)(struct mmfdev_region *region, void *buf, size_t len,
+		     u64 off);
+	void (*write)(struct mmfdev_region *region, const void *buf,
+		      size_t len, u64 off);
 	int (*sync)(struct mmfdev_region *region);
 	void (*release)(struct mmfdev_region *region);
 };
@@ -53,8 +71,8 @@ struct mmfdev_region_ops {
  * @ops:	the region kind's operations, NULL for an unused slot
  * @kind:	MMFDEV_REGION_KIND_*
  * @flags:	MMFDEV_REGION_FLAG_*
- * @cache_modes: MMFDEV_CACHE_* modes a mapping may use
- * @cache_default: the mode a plain mmap() gets
+ * @cache_modes: MMFDEV_CACHE_BIT() of each mode a mapping may use
+ * @cache_default: the mode a mapping gets unless it asks for another
  * @size:	size in bytes
  * @name:	region name as userspace sees it
  * @priv:	the region kind's data
@@ -73,6 +91,10 @@ struct mmfdev_region {
 /**
  * struct mmfdev_device - one /dev node and its regions
  * @ref:	an open file holds a reference, so does the registration
+ * @lock:	readers: every file operation; writer: unregistration
+ * @dead:	set once the device left its bus; then calls get -ENODEV
+ * @inode:	owns the address_space every open file shares, so that
+ *		unregistration can zap all user mappings at once
  * @misc:	the character device
  * @name:	node name, also the device name in MMFDEV_IOC_DEVICE_INFO
  * @nr_regions:	number of entries in @regions
@@ -80,11 +102,17 @@ struct mmfdev_region {
  */
 struct mmfdev_device {
 	struct kref ref;
+	struct rw_semaphore lock;
+	bool dead;
+	struct inode *inode;
 	struct miscdevice misc;
 	char name[MMFDEV_NAME_MAX];
 	unsigned int nr_regions;
 	struct mmfdev_region regions[] __counted_by(nr_regions);
 };
+
+int mmfdev_core_init(void);
+void mmfdev_core_exit(void);
 
 struct mmfdev_device *mmfdev_device_alloc(const char *name,
 					  unsigned int nr_regions);
@@ -92,7 +120,28 @@ void mmfdev_device_put(struct mmfdev_device *mdev);
 int mmfdev_device_register(struct mmfdev_device *mdev);
 void mmfdev_device_unregister(struct mmfdev_device *mdev);
 
+/* Region kinds */
 int mmfdev_ram_region_init(struct mmfdev_region *region, const char *name,
 			   u64 size);
+int mmfdev_mmio_region_init(struct mmfdev_region *region, const char *name,
+			    phys_addr_t phys, u64 size, bool claim);
+int mmfdev_reserved_region_init(struct mmfdev_region *region,
+				const char *name, phys_addr_t phys, u64 size);
+void mmfdev_ioport_region_init(struct mmfdev_region *region,
+			       const char *name, u64 size);
+void mmfdev_empty_region_init(struct mmfdev_region *region, const char *name);
+
+/* Bus glue */
+int mmfdev_pci_init(void);
+void mmfdev_pci_exit(void);
+int mmfdev_phys_init(void);
+void mmfdev_phys_exit(void);
+#if IS_ENABLED(CONFIG_OF)
+int mmfdev_platform_init(void);
+void mmfdev_platform_exit(void);
+#else
+static inline int mmfdev_platform_init(void) { return 0; }
+static inline void mmfdev_platform_exit(void) { }
+#endif
 
 #endif /* _MMFDEV_H */

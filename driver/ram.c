@@ -9,32 +9,31 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include "mmfdev.h"
 
+/*
+ * The buffer lives as long as the device, and the default device cannot go
+ * while anything is mapped (the module is pinned), so fill the whole VMA
+ * now: no faults later.
+ */
 static int ram_mmap(struct mmfdev_region *region, struct vm_area_struct *vma,
 		    unsigned long pgoff)
 {
-	/* Sets VM_DONTEXPAND | VM_DONTDUMP: no mremap growth, no core dump. */
 	return remap_vmalloc_range(vma, region->priv, pgoff);
 }
 
-static ssize_t ram_read(struct mmfdev_region *region, char __user *buf,
-			size_t len, u64 off)
+static void ram_read(struct mmfdev_region *region, void *buf, size_t len,
+		     u64 off)
 {
-	if (copy_to_user(buf, region->priv + off, len))
-		return -EFAULT;
-	return len;
+	memcpy(buf, region->priv + off, len);
 }
 
-static ssize_t ram_write(struct mmfdev_region *region, const char __user *buf,
-			 size_t len, u64 off)
+static void ram_write(struct mmfdev_region *region, const void *buf,
+		      size_t len, u64 off)
 {
-	if (copy_from_user(region->priv + off, buf, len))
-		return -EFAULT;
-	return len;
+	memcpy(region->priv + off, buf, len);
 }
 
 static int ram_sync(struct mmfdev_region *region)
@@ -86,7 +85,8 @@ int mmfdev_ram_region_init(struct mmfdev_region *region, const char *name,
 	region->kind = MMFDEV_REGION_KIND_RAM;
 	region->flags = MMFDEV_REGION_FLAG_READ | MMFDEV_REGION_FLAG_WRITE |
 			MMFDEV_REGION_FLAG_MMAP;
-	region->cache_modes = MMFDEV_CACHE_WB;
+	/* Never alias the kernel's cacheable mapping with another type. */
+	region->cache_modes = MMFDEV_CACHE_BIT(MMFDEV_CACHE_WB);
 	region->cache_default = MMFDEV_CACHE_WB;
 	region->size = size;
 	region->priv = buf;

@@ -45,7 +45,12 @@ _Static_assert(offsetof(struct mmfdev_device_info, page_size) == 16,
 	       "device_info.page_size");
 _Static_assert(offsetof(struct mmfdev_device_info, name) == 24,
 	       "device_info.name");
-_Static_assert(sizeof(struct mmfdev_region_info) == 72, "region_info size");
+_Static_assert(sizeof(struct mmfdev_region_info) == 104, "region_info size");
+_Static_assert(offsetof(struct mmfdev_region_info, cache_offset) == 72,
+	       "region_info.cache_offset");
+_Static_assert(sizeof(struct mmfdev_mapping_info) == 48, "mapping_info size");
+_Static_assert(offsetof(struct mmfdev_mapping_info, index) == 40,
+	       "mapping_info.index");
 _Static_assert(offsetof(struct mmfdev_region_info, size) == 16,
 	       "region_info.size");
 _Static_assert(offsetof(struct mmfdev_region_info, offset) == 24,
@@ -141,7 +146,11 @@ static int vma_has_flag(void *addr, const char *flag)
 TEST(abi_layout)
 {
 	EXPECT_EQ(56, sizeof(struct mmfdev_device_info));
-	EXPECT_EQ(72, sizeof(struct mmfdev_region_info));
+	EXPECT_EQ(104, sizeof(struct mmfdev_region_info));
+	EXPECT_EQ(72, offsetof(struct mmfdev_region_info, cache_offset));
+	EXPECT_EQ(48, sizeof(struct mmfdev_mapping_info));
+	EXPECT_EQ(8, offsetof(struct mmfdev_mapping_info, addr));
+	EXPECT_EQ(44, offsetof(struct mmfdev_mapping_info, cache_mode));
 	EXPECT_EQ(8, offsetof(struct mmfdev_region_info, flags));
 	EXPECT_EQ(16, offsetof(struct mmfdev_region_info, size));
 	EXPECT_EQ(24, offsetof(struct mmfdev_region_info, offset));
@@ -199,8 +208,12 @@ TEST_F(dev, region_info)
 	EXPECT_EQ(0, ram->size % self->page);
 	EXPECT_EQ(0, ram->offset % self->page);
 	EXPECT_GT(1ULL << 44, ram->offset + ram->size);
-	EXPECT_EQ(MMFDEV_CACHE_WB, ram->cache_modes);
+	EXPECT_EQ(MMFDEV_CACHE_BIT(MMFDEV_CACHE_WB), ram->cache_modes);
 	EXPECT_EQ(MMFDEV_CACHE_WB, ram->cache_default);
+	EXPECT_EQ(MMFDEV_OFFSET_INVALID, ram->cache_offset[0]);
+	EXPECT_EQ(MMFDEV_OFFSET_INVALID, ram->cache_offset[MMFDEV_CACHE_UC]);
+	EXPECT_EQ(MMFDEV_OFFSET_INVALID, ram->cache_offset[MMFDEV_CACHE_WC]);
+	EXPECT_NE(MMFDEV_OFFSET_INVALID, ram->cache_offset[MMFDEV_CACHE_WB]);
 }
 
 TEST_F(dev, region_info_bad_index)
@@ -410,7 +423,10 @@ TEST_F(dev, map_refused_ranges)
 		{ "offset at end", size, page, ENXIO, ENXIO },
 		{ "last page + 1", size - page, 2 * page, ENXIO, ENXIO },
 		{ "region + 1 page", 0, size + page, ENXIO, ENXIO },
-		{ "no such region", 1ULL << 40, page, ENXIO, ENXIO },
+		{ "no such region", 1ULL << 37, page, ENXIO, ENXIO },
+		/* A hand-made offset asking for UC on a write-back region. */
+		{ "uncached RAM", 1ULL << 40, page, EINVAL, EINVAL },
+		{ "no such mode", 7ULL << 40, page, ENXIO, ENXIO },
 		{ "offset 2^62", 1ULL << 62, page, ENXIO, ENXIO },
 		/* The mm core may refuse first (EOVERFLOW) on 64-bit. */
 		{ "top of 64 bits", UINT64_MAX - page + 1, page, ENXIO,

@@ -14,8 +14,10 @@
  * Each region has its own window in the file offset space of the node.
  * The window starts at the region's @offset, reported by
  * MMFDEV_IOC_REGION_INFO; userspace never computes it.  The same offset
- * is used for mmap(), pread() and pwrite().  Offsets do not depend on the
- * page size and stay below 2^44, so 32-bit processes can use them.
+ * is used for mmap(), pread() and pwrite().  A mapping that wants another
+ * cache mode than the region's default uses @cache_offset[mode] instead.
+ * Offsets do not depend on the page size and stay below 2^44, so 32-bit
+ * processes can use them.
  */
 #ifndef _UAPI_LINUX_MMFDEV_H
 #define _UAPI_LINUX_MMFDEV_H
@@ -38,7 +40,8 @@
  * @reserved:	out: 0
  * @name:	out: device name, NUL-terminated (e.g. "mmfdev")
  *
- * Errors: EFAULT (bad pointer), EINVAL (@argsz too small).
+ * Errors: EFAULT (bad pointer), EINVAL (@argsz too small), ENODEV (the
+ * device is gone: unbound or removed).
  */
 struct mmfdev_device_info {
 	__u32 argsz;
@@ -53,15 +56,33 @@ struct mmfdev_device_info {
 #define MMFDEV_IOC_DEVICE_INFO	_IO(MMFDEV_IOC_MAGIC, 0x00)
 
 /* Region kinds */
+#define MMFDEV_REGION_KIND_NONE		0	/* empty slot, e.g. unused BAR */
 #define MMFDEV_REGION_KIND_RAM		1	/* kernel-allocated RAM */
+#define MMFDEV_REGION_KIND_MMIO		2	/* device registers, PCI BAR */
+#define MMFDEV_REGION_KIND_RESERVED	3	/* reserved memory (RAM-like) */
+#define MMFDEV_REGION_KIND_IOPORT	4	/* x86 I/O ports: listed only */
 
 /* Region flags */
 #define MMFDEV_REGION_FLAG_READ		(1U << 0)	/* pread() allowed */
 #define MMFDEV_REGION_FLAG_WRITE	(1U << 1)	/* pwrite() allowed */
 #define MMFDEV_REGION_FLAG_MMAP		(1U << 2)	/* mmap() allowed */
+/*
+ * pread()/pwrite() must be one access of 1, 2, 4 or 8 bytes at an offset
+ * aligned to its size; anything else is refused with EINVAL.
+ */
+#define MMFDEV_REGION_FLAG_SIZED	(1U << 3)
 
-/* Cache modes, as bits in @cache_modes and values of @cache_default */
-#define MMFDEV_CACHE_WB			(1U << 0)	/* write-back (RAM) */
+/*
+ * Cache modes.  @cache_modes holds MMFDEV_CACHE_BIT(mode) for each mode a
+ * mapping of the region may use; @cache_default is the mode of a mapping
+ * made at @offset.
+ */
+#define MMFDEV_CACHE_UC			1	/* uncached (device) */
+#define MMFDEV_CACHE_WC			2	/* write-combining */
+#define MMFDEV_CACHE_WB			3	/* write-back (RAM-like only) */
+#define MMFDEV_CACHE_NR			4
+#define MMFDEV_CACHE_BIT(mode)		(1U << (mode))
+#define MMFDEV_OFFSET_INVALID		(~(__u64)0)
 
 /**
  * struct mmfdev_region_info - MMFDEV_IOC_REGION_INFO
@@ -71,12 +92,15 @@ struct mmfdev_device_info {
  * @kind:	out: MMFDEV_REGION_KIND_*
  * @size:	out: size in bytes (a multiple of the page size if mappable)
  * @offset:	out: start of the region's window for mmap()/pread()/pwrite()
- * @cache_modes: out: MMFDEV_CACHE_* modes a mapping of the region may use
- * @cache_default: out: the MMFDEV_CACHE_* mode a plain mmap() gets
- * @name:	out: region name, NUL-terminated (e.g. "ram")
+ * @cache_modes: out: MMFDEV_CACHE_BIT() of each mode a mapping may use
+ * @cache_default: out: the MMFDEV_CACHE_* mode a mapping at @offset gets
+ * @name:	out: region name, NUL-terminated (e.g. "ram", "bar0")
+ * @cache_offset: out: where to mmap() the region to get mode i, for each
+ *		mode i set in @cache_modes; MMFDEV_OFFSET_INVALID for the others
+ *		and for index 0
  *
  * Errors: EFAULT (bad pointer), EINVAL (@argsz too small, @index out of
- * range).
+ * range), ENODEV (the device is gone).
  */
 struct mmfdev_region_info {
 	__u32 argsz;
@@ -88,8 +112,36 @@ struct mmfdev_region_info {
 	__u32 cache_modes;
 	__u32 cache_default;
 	char name[MMFDEV_NAME_MAX];
+	__u64 cache_offset[MMFDEV_CACHE_NR];
 };
 
 #define MMFDEV_IOC_REGION_INFO	_IO(MMFDEV_IOC_MAGIC, 0x01)
+
+/**
+ * struct mmfdev_mapping_info - MMFDEV_IOC_MAPPING_INFO
+ * @argsz:	in: size of the caller's structure; out: size the kernel knows
+ * @flags:	out: reserved, 0
+ * @addr:	in: an address inside a mapping of this device by the caller
+ * @start:	out: start of that mapping
+ * @length:	out: its length in bytes
+ * @offset:	out: where it starts inside its region
+ * @index:	out: its region
+ * @cache_mode:	out: the MMFDEV_CACHE_* mode the mapping got
+ *
+ * Errors: EFAULT (bad pointer), EINVAL (@argsz too small, @addr is not in
+ * a mapping of this device), ENODEV (the device is gone).
+ */
+struct mmfdev_mapping_info {
+	__u32 argsz;
+	__u32 flags;
+	__u64 addr;
+	__u64 start;
+	__u64 length;
+	__u64 offset;
+	__u32 index;
+	__u32 cache_mode;
+};
+
+#define MMFDEV_IOC_MAPPING_INFO	_IO(MMFDEV_IOC_MAGIC, 0x02)
 
 #endif /* _UAPI_LINUX_MMFDEV_H */

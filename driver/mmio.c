@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mmfdev physical regions: MMIO (registers, PCI BARs), reserved memory,
+ * and I/O-port BARs, which are listed but cannot be mapped or accessed.
+ *
+ * Physical regions may go away with their bus, so user mappings are filled
+ * one page per fault (see core.c); the core checks that the device is
+ * still there first.
+ *
+ * MMIO is reached through sized accesses only: pread()/pwrite() do one
+ * readb/w/l/q or writeb/w/l/q; a region smaller than a page, or not
+ * page-aligned, is never mapped, since a mapping covers whole pages and
+ * would expose whatever registers share them.
+ */
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "compat.h"
+#include "mmfdev.h"
+
+struct mmfdev_phys {
+	phys_addr_t phys;
+	void __iomem *io;	/* MMIO */
+	void *mem;		/* reserved memory */
+	bool claimed;		/* we hold the resource */
+};
+
+static bool phys_mappable(phys_addr_t phys, u64 size)
+{
+	return PAGE_ALIGNED(phys) && PAGE_ALIGNED(size) && size;
+}
+
+static int phys_mmap(struct mmfdev_region *region, struct vm_area_struct *vma,
+		     unsigned long pgoff)
+{
+	vm_flags_set(vma, VM_IO | VM_PFNMAP);
+	return 0;
+}
+
+static vm_fault_t phys_fault(struct mmfdev_region *region,
+			     struct vm_fault *vmf, unsigned long pgoff)
+{
+	struct mmfdev_phys *p = region->priv;
+
+	return vmf_insert_pfn_prot(vmf->vma, vmf->address,
+				   PHYS_PFN(p->phys) + pgoff,
+				   vmf->vma->vm_page_prot);
+}
+
+static void phys_release(struct mmfdev_region *region)
+{
+	struct mmfdev_phys *p = region->priv;
+
+	if (p->io)
+		iounmap(p->io);
+	if (p->mem)
+		memunmap(p->mem);
+	if (p->claimed)
+		release_mem_region(p->phys, region->size);
+	kfree(p);
+	region->priv = NULL;
+}
+
+static void mmio_read(struct mmfdev_region *region, void *buf, size_t len,
+		      u64 off)
+{
+	struct mmfdev_phys *p = region->priv;
+	void __iomem *addr = p->io + off;
+
+	switch (len) {
+	case 1:
+		*(u8 *)buf = readb(addr);
+		break;
+	case 2:
+		*(u16 *)buf = readw(addr);
+		break;
+	case 4:
+		*(u32 *)buf = readl(addr);
+		break;
+#ifdef CONFIG_64BIT
+	case 8:
+		*(u64 *)buf = readq(addr);
+		break;
+#endif
+	}
+}
+
+static void mmio_write(struct mmfdev_region *region, const void *buf,
+		       size_t len, u64 off)
+{
+	struct mmfdev_phys *p = region->priv;
+	void __iomem *addr = p->io + off;
+
+	switch (len) {
+	case 1:
+		writeb(*(const u8 *)buf, addr);
+		break;
+	case 2:
+		writew(*(const u16 *)buf, addr);
+		break;
+	case 4:
+		writel(*(const u32 *)buf, addr);
+		break;
+#ifdef CONFIG_64BIT
+	case 8:
+		writeq(*(const u64 *)buf, addr);
+		break;
+#endif
+	}
+}
+
+static int mmio_sync(struct mmfdev_region *region)
+{
+	/* Posted writes from mappings and pwrite() leave the CPU in order. */
+	wmb();
+	return 0;
+}
+
+static const struct mmfdev_region_ops mmio_ops = {
+	.mmap = phys_mmap,
+	.fault = phys_fault,
+	.read = mmio_read,
+	.write = mmio_write,
+	.sync = mmio_sync,
+	.release = phys_release,
+};
+
+/*
+ * Write-combining through a fault-time mapping needs a platform that takes
+ * the cache attribute from the page table.  x86 takes it from the memory
+ * type the kernel's own mapping registered (PAT), which is uncached for
+ * MMIO, so it would quietly give UC: do not offer WC there.
+ */
+static u32 mmio_cache_modes(void)
+{
+	u32 modes = MMFDEV_CACHE_BIT(MMFDEV_CACHE_UC);
+
+	if (!IS_ENABLED(CONFIG_X86))
+		modes |= MMFDEV_CACHE_BIT(MMFDEV_CACHE_WC);
+	return modes;
+}
+
+static void phys_region_fill(struct mmfdev_region *region, const char *name,
+			     u64 size, struct mmfdev_phys *p)
+{
+	region->size = size;
+	region->priv = p;
+	strscpy(region->name, name, sizeof(region->name));
+	if (phys_mappable(p->phys, size))
+		region->flags |= MMFDEV_REGION_FLAG_MMAP;
+}
+
+/**
+ * mmfdev_mmio_region_init() - make @region a window on device registers
+ * @region:	an unused slot of a device's region table
+ * @name:	region name
+ * @phys:	physical address
+ * @size:	size in bytes; a sub-page or unaligned window is not mappable
+ * @claim:	request the range for ourselves (and fail if someone has it);
+ *		false when the bus glue already holds it (PCI)
+ *
+ * Return: 0, -EINVAL (bad size), -EBUSY (someone else owns the range) or
+ * -ENOMEM.
+ */
+int mmfdev_mmio_region_init(struct mmfdev_region *region, const char *name,
+			    phys_addr_t phys, u64 size, bool claim)
+{
+	struct mmfdev_phys *p;
+	int ret;
+
+	if (!size || size > MMFDEV_REGION_MAX_SIZE)
+		return -EINVAL;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	p->phys = phys;
+
+	if (claim) {
+		ret = -EBUSY;
+		if (!request_mem_region(phys, size, "mmfdev"))
+			goto free_phys;
+		p->claimed = true;
+	}
+
+	ret = -ENOMEM;
+	p->io = ioremap(phys, size);
+	if (!p->io)
+		goto release_resource;
+
+	region->ops = &mmio_ops;
+	region->kind = MMFDEV_REGION_KIND_MMIO;
+	region->flags = MMFDEV_REGION_FLAG_READ | MMFDEV_REGION_FLAG_WRITE |
+			MMFDEV_REGION_FLAG_SIZED;
+	region->cache_modes = mmio_cache_modes();
+	region->cache_default = MMFDEV_CACHE_UC;
+	phys_region_fill(region, name, size, p);
+	return 0;
+
+release_resource:
+	if (p->claimed)
+		release_mem_region(phys, size);
+free_phys:
+	kfree(p);
+	return ret;
+}
+
+static void reserved_read(struct mmfdev_region *region, void *buf,
+			  size_t len, u64 off)
+{
+	struct mmfdev_phys *p = region->priv;
+
+	memcpy(buf, p->mem + off, len);
+}
+
+static void reserved_write(struct mmfdev_region *region, const void *buf,
+			   size_t len, u64 off)
+{
+	struct mmfdev_phys *p = region->priv;
+
+	memcpy(p->mem + off, buf, len);
+}
+
+static int reserved_sync(struct mmfdev_region *region)
+{
+	/* Order earlier stores to the carve-out before what the caller does. */
+	smp_mb();
+	return 0;
+}
+
+static const struct mmfdev_region_ops reserved_ops = {
+	.mmap = phys_mmap,
+	.fault = phys_fault,
+	.read = reserved_read,
+	.write = reserved_write,
+	.sync = reserved_sync,
+	.release = phys_release,
+};
+
+/**
+ * mmfdev_reserved_region_init() - make @region a reserved-memory carve-out
+ * @region:	an unused slot of a device's region table
+ * @name:	region name
+ * @phys:	physical address (from a reserved-memory node)
+ * @size:	size in bytes
+ *
+ * Reserved memory is RAM-like: mapped write-back by default, and byte
+ * accesses are fine.  The reservation itself already keeps the kernel off
+ * it, so nothing is requested here.
+ *
+ * Return: 0, -EINVAL (bad size) or -ENOMEM.
+ */
+int mmfdev_reserved_region_init(struct mmfdev_region *region,
+				const char *name, phys_addr_t phys, u64 size)
+{
+	struct mmfdev_phys *p;
+
+	if (!size || size > MMFDEV_REGION_MAX_SIZE)
+		return -EINVAL;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	p->phys = phys;
+	p->mem = memremap(phys, size, MEMREMAP_WB);
+	if (!p->mem) {
+		kfree(p);
+		return -ENOMEM;
+	}
+
+	region->ops = &reserved_ops;
+	region->kind = MMFDEV_REGION_KIND_RESERVED;
+	region->flags = MMFDEV_REGION_FLAG_READ | MMFDEV_REGION_FLAG_WRITE;
+	region->cache_modes = MMFDEV_CACHE_BIT(MMFDEV_CACHE_WB) |
+			      MMFDEV_CACHE_BIT(MMFDEV_CACHE_UC) |
+			      MMFDEV_CACHE_BIT(MMFDEV_CACHE_WC);
+	region->cache_default = MMFDEV_CACHE_WB;
+	phys_region_fill(region, name, size, p);
+	return 0;
+}
+
+static const struct mmfdev_region_ops ioport_ops = { };
+
+/**
+ * mmfdev_ioport_region_init() - list an I/O-port range as a region
+ * @region:	an unused slot of a device's region table
+ * @name:	region name
+ * @size:	size in bytes
+ *
+ * I/O ports have no address a CPU can map: the region is listed so that
+ * region numbers match the bus's, with no flags, and every access to it
+ * is refused.
+ */
+void mmfdev_ioport_region_init(struct mmfdev_region *region,
+			       const char *name, u64 size)
+{
+	region->ops = &ioport_ops;
+	region->kind = MMFDEV_REGION_KIND_IOPORT;
+	region->size = size;
+	strscpy(region->name, name, sizeof(region->name));
+}
+
+/**
+ * mmfdev_empty_region_init() - list an empty slot, so numbers match a bus's
+ * @region:	an unused slot of a device's region table
+ * @name:	region name
+ */
+void mmfdev_empty_region_init(struct mmfdev_region *region, const char *name)
+{
+	mmfdev_ioport_region_init(region, name, 0);
+	region->kind = MMFDEV_REGION_KIND_NONE;
+}

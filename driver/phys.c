@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mmfdev physical regions by module parameter, for boards where the user
+ * cannot change the device tree:
+ *
+ *	phys=NAME:ADDRESS:SIZE[,NAME:ADDRESS:SIZE...]
+ *
+ * e.g. phys=gpio:0x1f000d0000:0x4000.  They become MMIO regions of the
+ * device /dev/mmfdev-phys, in the order given.  A range that overlaps
+ * System RAM is refused (EINVAL), and so is one that a driver already
+ * holds (EBUSY): the parameter exposes registers nobody else uses, never
+ * memory the kernel owns.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ioport.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "mmfdev.h"
+
+static char *phys;
+module_param(phys, charp, 0444);
+MODULE_PARM_DESC(phys,
+		 "MMIO regions of /dev/mmfdev-phys, as NAME:ADDRESS:SIZE[,...]; never over System RAM");
+
+static struct mmfdev_device *phys_dev;
+
+static int phys_parse_one(char *spec, char **name, u64 *addr, u64 *size)
+{
+	char *a, *s, *end;
+
+	*name = strsep(&spec, ":");
+	a = strsep(&spec, ":");
+	s = spec;
+	if (!**name || !a || !s)
+		return -EINVAL;
+	*addr = memparse(a, &end);
+	if (end == a || *end)
+		return -EINVAL;
+	*size = memparse(s, &end);
+	if (end == s || *end || !*size || *addr + *size < *addr)
+		return -EINVAL;
+	return 0;
+}
+
+static int phys_add_regions(char *list, unsigned int nr)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < nr; i++) {
+		char *spec = strsep(&list, ",");
+		u64 addr, size;
+		char *name;
+
+		ret = phys_parse_one(spec, &name, &addr, &size);
+		if (ret) {
+			pr_err("phys: entry %u is not NAME:ADDRESS:SIZE\n", i);
+			return ret;
+		}
+		if (region_intersects(addr, size, IORESOURCE_SYSTEM_RAM,
+				      IORES_DESC_NONE) != REGION_DISJOINT) {
+			pr_err("phys: %s overlaps System RAM: refused\n", name);
+			return -EINVAL;
+		}
+		ret = mmfdev_mmio_region_init(&phys_dev->regions[i], name,
+					      addr, size, true);
+		if (ret) {
+			pr_err("phys: %s: cannot claim the range (%d)\n", name,
+			       ret);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int mmfdev_phys_init(void)
+{
+	unsigned int nr;
+	char *list;
+	int ret;
+
+	if (!phys || !*phys)
+		return 0;
+
+	nr = 1;
+	for (list = phys; *list; list++)
+		nr += *list == ',';
+
+	list = kstrdup(phys, GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+
+	phys_dev = mmfdev_device_alloc("mmfdev-phys", nr);
+	ret = PTR_ERR_OR_ZERO(phys_dev);
+	if (ret)
+		goto free_list;
+
+	ret = phys_add_regions(list, nr);
+	if (ret)
+		goto put_device;
+
+	ret = mmfdev_device_register(phys_dev);
+	if (ret)
+		goto put_device;
+	kfree(list);
+	return 0;
+
+put_device:
+	mmfdev_device_put(phys_dev);
+free_list:
+	phys_dev = NULL;
+	kfree(list);
+	return ret;
+}
+
+void mmfdev_phys_exit(void)
+{
+	if (phys_dev)
+		mmfdev_device_unregister(phys_dev);
+}
