@@ -10,7 +10,7 @@
 #   make install         library, header, pkg-config file (DESTDIR, PREFIX)
 #   make modules_install the module (INSTALL_MOD_PATH)
 
-VERSION		:= 1.0.0
+VERSION		:= 1.1.0
 SOVERSION	:= 1
 
 KDIR		?= /lib/modules/$(shell uname -r)/build
@@ -37,13 +37,13 @@ TEST_CFLAGS	:= $(BASE_CFLAGS) -Wno-sign-compare -Wno-clobbered -I$(KSFT_DIR)
 LIB_CFLAGS	:= $(BASE_CFLAGS) -fPIC -fvisibility=hidden \
 		   -DMMFDEV_VERSION='"$(VERSION)"'
 
-LIB_SRCS	:= lib/mmfdev.c
+LIB_SRCS	:= lib/mmfdev.c lib/io.c
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB_SO		:= $(BUILD)/lib/libmmfdev.so
 LIB_A		:= $(BUILD)/lib/libmmfdev.a
 LIB_PC		:= $(BUILD)/lib/libmmfdev.pc
 EXAMPLES	:= $(BUILD)/examples/mmfdev-hello
-TESTS		:= $(BUILD)/tests/mmfdev_test
+TESTS		:= $(BUILD)/tests/mmfdev_test $(BUILD)/tests/mmio_test
 HOST_TESTS	:= $(BUILD)/tests/lib_test
 
 .PHONY: all modules modules_install lib examples tests host-tests clean \
@@ -95,7 +95,7 @@ host-tests: $(HOST_TESTS)
 $(KSFT_DIR)/kselftest_harness.h:
 	scripts/get-kselftest.sh
 
-$(BUILD)/tests/mmfdev_test: tests/mmfdev_test.c $(LIB_A) $(KSFT_DIR)/kselftest_harness.h
+$(BUILD)/tests/%_test: tests/%_test.c tests/common.h $(LIB_A) $(KSFT_DIR)/kselftest_harness.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB_A) -lkmod
 
@@ -119,7 +119,7 @@ checkpatch:
 
 # Run the suite here, as on a real board with the module loaded.
 kselftest: tests
-	$(TESTS)
+	@status=0; for t in $(TESTS); do $$t || status=$$?; done; exit $$status
 
 demo:
 	scripts/demo.sh

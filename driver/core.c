@@ -297,11 +297,12 @@ static int mmfdev_mmap_locked(struct mmfdev_device *mdev, struct file *file,
 		return -EINVAL;
 
 	region = mmfdev_region_get(mdev, index);
-	if (!region || mode >= MMFDEV_CACHE_NR ||
-	    !mmfdev_pages_inside(region, pgoff, vma_pages(vma)))
+	if (!region || mode >= MMFDEV_CACHE_NR)
 		return -ENXIO;
 	if (!(region->flags & MMFDEV_REGION_FLAG_MMAP))
 		return -ENODEV;
+	if (!mmfdev_pages_inside(region, pgoff, vma_pages(vma)))
+		return -ENXIO;
 	if (!mode)
 		mode = region->cache_default;
 	if (!(region->cache_modes & MMFDEV_CACHE_BIT(mode)))

@@ -111,6 +111,17 @@ err_free_dev:
 	return ret;
 }
 
+MMFDEV_API int mmfdev_open_by_name(const char *name, unsigned int flags,
+				   struct mmfdev **devp)
+{
+	char path[128];
+
+	if (!name || !*name || strchr(name, '/') ||
+	    snprintf(path, sizeof(path), "/dev/%s", name) >= (int)sizeof(path))
+		return -EINVAL;
+	return mmfdev_open(path, flags, devp);
+}
+
 MMFDEV_API void mmfdev_close(struct mmfdev *dev)
 {
 	if (!dev)
@@ -231,6 +242,18 @@ MMFDEV_API uint64_t mmfdev_region_get_size(const struct mmfdev_region *region)
 	return region->info.size;
 }
 
+MMFDEV_API unsigned int
+mmfdev_region_get_cache_modes(const struct mmfdev_region *region)
+{
+	return region->info.cache_modes;
+}
+
+MMFDEV_API unsigned int
+mmfdev_region_get_cache_default(const struct mmfdev_region *region)
+{
+	return region->info.cache_default;
+}
+
 MMFDEV_API uint64_t
 mmfdev_region_get_offset(const struct mmfdev_region *region)
 {
@@ -241,13 +264,17 @@ MMFDEV_API int mmfdev_map(struct mmfdev *dev, unsigned int index,
 			  uint64_t offset, size_t length, unsigned int prot,
 			  void **addrp, size_t *lengthp)
 {
+	const unsigned int access = MMFDEV_MAP_READ | MMFDEV_MAP_WRITE;
+	const unsigned int modes = MMFDEV_MAP_UC | MMFDEV_MAP_WC | MMFDEV_MAP_WB;
 	struct mmfdev_region_info info;
 	long page = sysconf(_SC_PAGESIZE);
+	unsigned int want = prot & modes;
 	int mprot = 0, ret;
+	uint64_t base;
 	void *addr;
 
-	if (!dev || !addrp || !prot ||
-	    (prot & ~(MMFDEV_MAP_READ | MMFDEV_MAP_WRITE)))
+	if (!dev || !addrp || !(prot & access) || (prot & ~(access | modes)) ||
+	    (want & (want - 1)))
 		return -EINVAL;
 	if (page <= 0 || offset % page || length % page)
 		return -EINVAL;
@@ -255,6 +282,18 @@ MMFDEV_API int mmfdev_map(struct mmfdev *dev, unsigned int index,
 	ret = query_region(dev, index, &info);
 	if (ret)
 		return ret;
+	base = info.offset;
+	if (want) {
+		unsigned int mode = want == MMFDEV_MAP_UC ? MMFDEV_CACHE_UC :
+				    want == MMFDEV_MAP_WC ? MMFDEV_CACHE_WC :
+				    MMFDEV_CACHE_WB;
+
+		if (!(info.flags & MMFDEV_REGION_FLAG_MMAP))
+			return -ENODEV;
+		base = info.cache_offset[mode];
+		if (base == MMFDEV_OFFSET_INVALID)
+			return -EOPNOTSUPP;
+	}
 	if (!length) {
 		if (offset >= info.size)
 			return -EINVAL;
@@ -263,7 +302,7 @@ MMFDEV_API int mmfdev_map(struct mmfdev *dev, unsigned int index,
 		length = info.size - offset;
 	}
 	/* Let the kernel judge the range, but never let the offset wrap. */
-	if (offset > UINT64_MAX - info.offset)
+	if (offset > UINT64_MAX - base)
 		return -ENXIO;
 
 	if (prot & MMFDEV_MAP_READ)
@@ -272,7 +311,7 @@ MMFDEV_API int mmfdev_map(struct mmfdev *dev, unsigned int index,
 		mprot |= PROT_WRITE;
 
 	addr = mmap(NULL, length, mprot, MAP_SHARED, dev->fd,
-		    (off_t)(info.offset + offset));
+		    (off_t)(base + offset));
 	if (addr == MAP_FAILED)
 		return -errno;
 
@@ -280,6 +319,21 @@ MMFDEV_API int mmfdev_map(struct mmfdev *dev, unsigned int index,
 	if (lengthp)
 		*lengthp = length;
 	return 0;
+}
+
+MMFDEV_API int mmfdev_mapping_cache_mode(struct mmfdev *dev,
+					 const void *addr)
+{
+	struct mmfdev_mapping_info info;
+
+	if (!dev)
+		return -EINVAL;
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
+	info.addr = (uintptr_t)addr;
+	if (ioctl(dev->fd, MMFDEV_IOC_MAPPING_INFO, &info))
+		return -errno;
+	return (int)info.cache_mode;
 }
 
 MMFDEV_API int mmfdev_unmap(void *addr, size_t length)

@@ -17,8 +17,13 @@ ko=/lib/modules/mmfdev.ko
 kb=$(awk '/^KernelPageSize:/ { print $2; exit }' /proc/self/smaps)
 echo "MMFDEV-GUEST: kernel=$(uname -r) arch=$(uname -m) page_size=$((kb * 1024))"
 
+# The tests reload the module with the same options, and know what the
+# host put in the ivshmem file.
+export MMFDEV_MODULE=$ko MMFDEV_MODULE_OPTIONS="$MODULE_OPTIONS"
+export MMFDEV_IVSHMEM_TOKEN="$IVSHMEM_TOKEN"
+
 rc=0
-if ! insmod "$ko"; then
+if ! insmod "$ko" $MODULE_OPTIONS; then
 	echo "MMFDEV-GUEST: insmod $ko failed"
 	rc=1
 elif [ "$MODE" = demo ]; then
@@ -29,7 +34,10 @@ elif [ "$MODE" = demo ]; then
 	dd if=/dev/mmfdev bs=64 count=1 2>/dev/null | hexdump -C
 	rmmod mmfdev || rc=1
 else
-	MMFDEV_MODULE=$ko mmfdev_test || rc=$?
+	ls /dev/mmfdev*
+	for t in mmfdev_test mmio_test; do
+		"$t" || rc=$?
+	done
 	# Unload at the end too: a leak or a WARN on exit shows in the log.
 	rmmod mmfdev || rc=1
 fi

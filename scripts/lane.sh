@@ -165,19 +165,54 @@ busybox_binary() {
 # Sets INITRD.
 build_initramfs() {
 	local root=$dir/initramfs-$mode
-	local bins=("$dir/user/tests/mmfdev_test"
+	local bins=("$dir/user/tests/mmfdev_test" "$dir/user/tests/mmio_test"
 		    "$dir/user/examples/mmfdev-hello")
 
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,dev,etc,lib/modules,proc,sys,tmp}
 	cp "$(busybox_binary)" "$root/bin/busybox"
 	install -m 0755 "$TOP/scripts/guest-init.sh" "$root/init"
-	echo "MODE=$mode" > "$root/etc/mmfdev.conf"
+	cat > "$root/etc/mmfdev.conf" <<-CONF
+	MODE=$mode
+	MODULE_OPTIONS="$MODULE_OPTIONS"
+	IVSHMEM_TOKEN=$IVSHMEM_TOKEN
+	CONF
 	cp "$dir/module/driver/mmfdev.ko" "$root/lib/modules/"
 	cp "${bins[@]}" "$root/bin/"
 	copy_libs "$root" "${bins[@]}"
 	INITRD=$dir/initramfs-$mode.cpio.gz
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$INITRD"
+}
+
+# The devices every lane gets: real device memory to bind to.
+#  edu (1234:11e8): BAR0 = 1 MiB of registers with documented behaviour;
+#  ivshmem-plain (1af4:1110): BAR0 = 256 bytes of registers, BAR2 = the
+#    host file below, so the host can check what the guest wrote;
+#  pci-testdev (1b36:0005): BAR0 MMIO and BAR1 I/O ports.
+MODULE_OPTIONS="pci_ids=1234:11e8,1af4:1110,1b36:0005"
+IVSHMEM_SIZE=$((1 << 20))
+IVSHMEM_GUEST_AT=$((64 << 10))
+
+# Sets IVSHMEM_FILE and IVSHMEM_TOKEN: the host's bytes at offset 0.
+prepare_ivshmem() {
+	IVSHMEM_FILE=$dir/ivshmem-$mode.bin
+	IVSHMEM_TOKEN=host-$$-$RANDOM
+	rm -f "$IVSHMEM_FILE"
+	truncate -s "$IVSHMEM_SIZE" "$IVSHMEM_FILE"
+	printf 'MMFDEV-HOST:%s' "$IVSHMEM_TOKEN" |
+		dd of="$IVSHMEM_FILE" conv=notrunc status=none
+}
+
+# After the guest: did its bytes reach the host file?  TAP on stdout.
+check_ivshmem() {
+	local want="MMFDEV-GUEST:$IVSHMEM_TOKEN" got
+	got=$(dd if="$IVSHMEM_FILE" bs=1 skip="$IVSHMEM_GUEST_AT" \
+		count=${#want} status=none | tr -d '\0')
+	if [ "$got" = "$want" ]; then
+		echo "ok - $lane: the host file holds the bytes the guest wrote through ivshmem"
+	else
+		echo "not ok - $lane: the host file has '$got' at $IVSHMEM_GUEST_AT, not '$want'"
+	fi
 }
 
 # Sets LOG.
@@ -189,6 +224,9 @@ boot() {
 	timeout "$t" "$qemu" "${qemu_args[@]}" -accel "$accel" -smp 2 -m 1G \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-serial "file:$LOG" -kernel "$VMLINUZ" -initrd "$INITRD" \
+		-device edu -device pci-testdev \
+		-object "memory-backend-file,id=ivshm,share=on,mem-path=$IVSHMEM_FILE,size=$IVSHMEM_SIZE" \
+		-device ivshmem-plain,memdev=ivshm \
 		-append "console=$console panic=-1 loglevel=3" </dev/null >&2 ||
 		log "$lane: qemu exited with status $?"
 	tr -d '\r' < "$LOG" > "$LOG.txt" && mv "$LOG.txt" "$LOG"
@@ -198,6 +236,7 @@ judge() {
 	local tap=$dir/result.tap pass fail skip info page
 
 	"$TOP/scripts/judge.sh" "$LOG" "$lane" > "$tap"
+	check_ivshmem >> "$tap"
 	info=$(grep -m1 '^MMFDEV-GUEST: kernel=' "$LOG" || true)
 	page=$(sed -n 's/.*page_size=\([0-9]*\).*/\1/p' <<<"$info")
 	pass=$(grep -Ec '^ok [0-9]+' "$tap" || true)
@@ -213,6 +252,7 @@ prepare_tools
 prepare_kernel
 build_module
 build_user
+prepare_ivshmem
 build_initramfs
 boot
 

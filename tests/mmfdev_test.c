@@ -26,16 +26,13 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <syslog.h>
 #include <unistd.h>
 
-#include <libkmod.h>
 #include <linux/mmfdev.h>
 
 #include "kselftest_harness.h"
 #include "mmfdev.h"
-
-#define MODULE_NAME "mmfdev"
+#include "common.h"
 
 static const char *node = MMFDEV_DEFAULT_PATH;
 
@@ -59,15 +56,6 @@ _Static_assert(offsetof(struct mmfdev_region_info, cache_modes) == 32,
 	       "region_info.cache_modes");
 _Static_assert(offsetof(struct mmfdev_region_info, name) == 40,
 	       "region_info.name");
-
-static int region_info(int fd, unsigned int index,
-		       struct mmfdev_region_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->argsz = sizeof(*info);
-	info->index = index;
-	return ioctl(fd, MMFDEV_IOC_REGION_INFO, info);
-}
 
 /* Fill @buf with bytes that depend on @seed and the position. */
 static void fill_pattern(unsigned char *buf, size_t len, unsigned int seed)
@@ -741,89 +729,9 @@ TEST_F(dev, partial_munmap)
 }
 
 /*
- * Module lifecycle, through libkmod.  Runs last: it unloads and reloads
- * the module, and leaves it loaded with its default parameters.
+ * Module lifecycle, through libkmod (helpers in common.h).  Runs last: it
+ * unloads and reloads the module, and leaves it loaded as it was.
  */
-static struct kmod_ctx *kmod_ctx_new(void)
-{
-	const char *null_config = NULL;
-	struct kmod_ctx *ctx = kmod_new(NULL, &null_config);
-
-	/* Refusals are expected here; the test reports them, not libkmod. */
-	if (ctx)
-		kmod_set_log_priority(ctx, LOG_CRIT);
-	return ctx;
-}
-
-static int module_remove(void)
-{
-	struct kmod_ctx *ctx = kmod_ctx_new();
-	struct kmod_module *mod;
-	int ret;
-
-	if (!ctx)
-		return -ENOMEM;
-	ret = kmod_module_new_from_name(ctx, MODULE_NAME, &mod);
-	if (!ret) {
-		ret = kmod_module_remove_module(mod, 0);
-		kmod_module_unref(mod);
-	}
-	kmod_unref(ctx);
-	return ret;
-}
-
-static int module_insert(const char *options)
-{
-	const char *path = getenv("MMFDEV_MODULE");
-	struct kmod_ctx *ctx = kmod_ctx_new();
-	struct kmod_module *mod;
-	int ret;
-
-	if (!ctx)
-		return -ENOMEM;
-	if (path)
-		ret = kmod_module_new_from_path(ctx, path, &mod);
-	else
-		ret = kmod_module_new_from_name(ctx, MODULE_NAME, &mod);
-	if (!ret) {
-		if (path)
-			ret = kmod_module_insert_module(mod, 0, options);
-		else
-			ret = kmod_module_probe_insert_module(mod, 0, options,
-							      NULL, NULL, NULL);
-		kmod_module_unref(mod);
-	}
-	kmod_unref(ctx);
-	return ret;
-}
-
-/* Can this run unload and load the module again? NULL if so. */
-static const char *module_cannot_reload(void)
-{
-	struct kmod_ctx *ctx;
-	struct kmod_module *mod;
-	const char *why = NULL;
-
-	if (geteuid())
-		return "needs root";
-	if (access("/sys/module/" MODULE_NAME "/refcnt", F_OK))
-		return "mmfdev is not a loaded module";
-	if (getenv("MMFDEV_MODULE"))
-		return NULL;
-
-	ctx = kmod_ctx_new();
-	if (!ctx)
-		return "no libkmod context";
-	if (kmod_module_new_from_name(ctx, MODULE_NAME, &mod))
-		why = "libkmod does not know mmfdev";
-	else if (!kmod_module_get_path(mod))
-		why = "mmfdev.ko is not installed; set MMFDEV_MODULE";
-	if (!why)
-		kmod_module_unref(mod);
-	kmod_unref(ctx);
-	return why;
-}
-
 /* Region 0 as a freshly opened node reports it; zeroes on failure. */
 static struct mmfdev_region_info region0(void)
 {
@@ -853,9 +761,9 @@ FIXTURE_SETUP(module)
 
 FIXTURE_TEARDOWN(module)
 {
-	/* Whatever happened, leave the module loaded with its defaults. */
-	if (access(node, F_OK))
-		module_insert("");
+	/* Whatever happened, leave the module loaded as it was. */
+	if (access("/sys/module/" MODULE_NAME, F_OK))
+		module_insert(module_default_options());
 }
 
 TEST_F_TIMEOUT(module, rmmod_refused_while_in_use, 120)
@@ -896,7 +804,7 @@ TEST_F_TIMEOUT(module, rmmod_refused_while_in_use, 120)
 	EXPECT_NE(0, access("/sys/module/" MODULE_NAME, F_OK));
 
 	/* Back again, zero-filled. */
-	ASSERT_EQ(0, module_insert(""));
+	ASSERT_EQ(0, module_insert(module_default_options()));
 	fd = open(node, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	map = mmap(NULL, self->page, PROT_READ, MAP_SHARED, fd, off);
@@ -931,7 +839,7 @@ TEST_F_TIMEOUT(module, size_parameter, 120)
 	EXPECT_EQ(2u << 20, region0().size);
 	ASSERT_EQ(0, module_remove());
 
-	ASSERT_EQ(0, module_insert(""));
+	ASSERT_EQ(0, module_insert(module_default_options()));
 }
 
 int main(int argc, char **argv)
