@@ -93,5 +93,6 @@ fetch_deb() {
 ensure_host_tools() {
 	ensure_packages make gcc libc6-dev pkg-config libkmod-dev kmod \
 		xz-utils cpio dwarves bc busybox-static qemu-system-x86 binutils \
+		device-tree-compiler \
 		file
 }

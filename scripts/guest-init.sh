@@ -20,7 +20,7 @@ echo "MMFDEV-GUEST: kernel=$(uname -r) arch=$(uname -m) page_size=$((kb * 1024))
 # The tests reload the module with the same options, and know what the
 # host put in the ivshmem file.
 export MMFDEV_MODULE=$ko MMFDEV_MODULE_OPTIONS="$MODULE_OPTIONS"
-export MMFDEV_IVSHMEM_TOKEN="$IVSHMEM_TOKEN"
+export MMFDEV_IVSHMEM_TOKEN="$IVSHMEM_TOKEN" MMFDEV_DT_NODE="$DT_NODE"
 
 rc=0
 if ! insmod "$ko" $MODULE_OPTIONS; then

@@ -688,6 +688,121 @@ TEST_F_TIMEOUT(phys, refused_over_ram_and_bad_syntax, 120)
 	EXPECT_NE(0, access("/dev/mmfdev-phys", F_OK));
 }
 
+/*
+ * A device-tree device: the node MMFDEV_DT_NODE names, with a register
+ * window "gpio" on a PL061 and a reserved-memory region "buffer".
+ */
+#define PL061_PERIPH_ID0	0xfe0
+#define PL061_PCELL_ID0		0xff0
+
+FIXTURE(dt) {
+	struct mmfdev *dev;
+	long page;
+};
+
+FIXTURE_SETUP(dt)
+{
+	const char *name = getenv("MMFDEV_DT_NODE");
+	int ret;
+
+	self->page = sysconf(_SC_PAGESIZE);
+	self->dev = NULL;
+	if (!name || !*name)
+		SKIP(return, "MMFDEV_DT_NODE is not set");
+	ret = mmfdev_open_by_name(name, 0, &self->dev);
+	if (ret == -ENOENT)
+		SKIP(return, "/dev/%s does not exist", name);
+	ASSERT_EQ(0, ret);
+}
+
+FIXTURE_TEARDOWN(dt)
+{
+	mmfdev_close(self->dev);
+}
+
+TEST_F(dt, regions_from_the_node)
+{
+	struct mmfdev_region *gpio, *buf;
+
+	ASSERT_EQ(2, mmfdev_get_num_regions(self->dev));
+	ASSERT_EQ(0, mmfdev_region_find(self->dev, "gpio", &gpio));
+	EXPECT_EQ(0, mmfdev_region_get_index(gpio));
+	EXPECT_EQ(MMFDEV_REGION_MMIO, mmfdev_region_get_kind(gpio));
+	EXPECT_EQ(0x1000, mmfdev_region_get_size(gpio));
+	EXPECT_EQ(MMFDEV_CACHE_UC, mmfdev_region_get_cache_default(gpio));
+
+	ASSERT_EQ(0, mmfdev_region_find(self->dev, "buffer", &buf));
+	EXPECT_EQ(1, mmfdev_region_get_index(buf));
+	EXPECT_EQ(MMFDEV_REGION_RESERVED, mmfdev_region_get_kind(buf));
+	EXPECT_EQ(2 << 20, mmfdev_region_get_size(buf));
+	EXPECT_EQ(MMFDEV_CACHE_WB, mmfdev_region_get_cache_default(buf));
+	EXPECT_EQ(MMFDEV_CACHE_BIT(MMFDEV_CACHE_WB) |
+		  MMFDEV_CACHE_BIT(MMFDEV_CACHE_WC) |
+		  MMFDEV_CACHE_BIT(MMFDEV_CACHE_UC),
+		  mmfdev_region_get_cache_modes(buf));
+	EXPECT_EQ(MMFDEV_REGION_READ | MMFDEV_REGION_WRITE | MMFDEV_REGION_MMAP,
+		  mmfdev_region_get_flags(buf));
+	EXPECT_EQ(-ENOENT, mmfdev_region_find(self->dev, "nope", &buf));
+	mmfdev_region_free(gpio);
+	mmfdev_region_free(buf);
+}
+
+/* The PL061's identification registers, as its documentation gives them. */
+TEST_F(dt, register_window)
+{
+	uint32_t id = 0;
+	size_t len;
+	void *regs;
+	int ret;
+
+	EXPECT_EQ(4, mmfdev_read(self->dev, 0, PL061_PERIPH_ID0, &id, 4));
+	EXPECT_EQ(0x61, id);
+	EXPECT_EQ(4, mmfdev_read(self->dev, 0, PL061_PCELL_ID0, &id, 4));
+	EXPECT_EQ(0x0d, id);
+
+	/* 4 KiB is a page here, or less than one: then it is never mapped. */
+	ret = mmfdev_map(self->dev, 0, 0, 0, MMFDEV_MAP_READ, &regs, &len);
+	if (self->page > 0x1000) {
+		EXPECT_EQ(-ENODEV, ret);
+		return;
+	}
+	ASSERT_EQ(0, ret);
+	EXPECT_EQ(0x61, mmfdev_read32((uint8_t *)regs + PL061_PERIPH_ID0));
+	EXPECT_EQ(0xb1, mmfdev_read32((uint8_t *)regs + PL061_PCELL_ID0 + 12));
+	mmfdev_unmap(regs, len);
+}
+
+TEST_F(dt, reserved_memory)
+{
+	unsigned char back[256];
+	unsigned char *mem;
+	size_t len, i;
+
+	ASSERT_EQ(0, mmfdev_map(self->dev, 1, 0, 0,
+				MMFDEV_MAP_READ | MMFDEV_MAP_WRITE,
+				(void **)&mem, &len));
+	EXPECT_EQ(2 << 20, len);
+	EXPECT_EQ(MMFDEV_CACHE_WB, mmfdev_mapping_cache_mode(self->dev, mem));
+
+	/* RAM-like: plain memset/memcpy are fine on a write-back mapping. */
+	memset(mem, 0, len);
+	for (i = 0; i < sizeof(back); i++)
+		mem[len - sizeof(back) + i] = (unsigned char)(i ^ 0x3c);
+	EXPECT_EQ(0, mmfdev_sync(mem, len));
+	ASSERT_EQ((ssize_t)sizeof(back),
+		  mmfdev_read(self->dev, 1, len - sizeof(back), back,
+			      sizeof(back)));
+	EXPECT_EQ(0, memcmp(back, mem + len - sizeof(back), sizeof(back)));
+	mmfdev_unmap(mem, len);
+
+	/* Any page of it, in any mode it allows. */
+	ASSERT_EQ(0, mmfdev_map(self->dev, 1, self->page, self->page,
+				MMFDEV_MAP_READ | MMFDEV_MAP_UC,
+				(void **)&mem, &len));
+	EXPECT_EQ(MMFDEV_CACHE_UC, mmfdev_mapping_cache_mode(self->dev, mem));
+	mmfdev_unmap(mem, len);
+}
+
 int main(int argc, char **argv)
 {
 	if (access("/dev/mmfdev", F_OK)) {
