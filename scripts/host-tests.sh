@@ -72,6 +72,10 @@ run "a program links against the shared library" \
 run "no literal 4096 in the driver, library or tests" \
 	sh -c '! grep -rn "4096" driver lib tests include'
 run "checkpatch.pl --strict is clean" scripts/checkpatch.sh
+run "the Raspberry Pi 5 overlay compiles with dtc, without warnings" \
+	sh -c 'out=$(dtc -@ -I dts -O dtb -o build/host/mmfdev-rpi5.dtbo \
+		driver/dts/mmfdev-rpi5-overlay.dts 2>&1) && [ -z "$out" ] ||
+		{ echo "$out"; exit 1; }'
 
 # The guest-log judge must catch what the tests cannot see.
 judge_says() { # judge_says pass|fail LOG-LINE...

@@ -630,7 +630,7 @@ FIXTURE_TEARDOWN(phys)
 /* The first System RAM range in /proc/iomem. */
 static int first_system_ram(unsigned long long *start)
 {
-	unsigned long long s, e;
+	unsigned long long s, e, page = sysconf(_SC_PAGESIZE);
 	char line[256];
 	int ret = -ENOENT;
 	FILE *f;
@@ -640,9 +640,9 @@ static int first_system_ram(unsigned long long *start)
 		return -errno;
 	while (ret && fgets(line, sizeof(line), f)) {
 		if (strstr(line, "System RAM") &&
-		    sscanf(line, " %llx-%llx", &s, &e) == 2 && e > s + 0x2000 &&
-		    s) {
-			*start = (s + 0xfff) & ~0xfffULL;
+		    sscanf(line, " %llx-%llx", &s, &e) == 2 && s &&
+		    e > s + 2 * page) {
+			*start = (s + page - 1) & ~(page - 1);
 			ret = 0;
 		}
 	}
