@@ -377,8 +377,12 @@ unlock:
 	return ret;
 }
 
-static ssize_t mmfdev_read(struct file *file, char __user *buf, size_t count,
-			   loff_t *ppos)
+/*
+ * read() and write(): one bounce buffer of data at a time, moved between
+ * userspace and the buffer with no lock held.
+ */
+static ssize_t mmfdev_rw(struct file *file, char __user *ubuf, size_t count,
+			 loff_t *ppos, bool write)
 {
 	struct mmfdev_device *mdev = file->private_data;
 	size_t done = 0;
@@ -394,10 +398,14 @@ static ssize_t mmfdev_read(struct file *file, char __user *buf, size_t count,
 	while (done < count) {
 		size_t n = min_t(size_t, count - done, PAGE_SIZE);
 
-		ret = mmfdev_rw_chunk(mdev, kbuf, n, *ppos, false);
+		if (write && copy_from_user(kbuf, ubuf + done, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = mmfdev_rw_chunk(mdev, kbuf, n, *ppos, write);
 		if (ret <= 0)
 			break;
-		if (copy_to_user(buf + done, kbuf, ret)) {
+		if (!write && copy_to_user(ubuf + done, kbuf, ret)) {
 			ret = -EFAULT;
 			break;
 		}
@@ -411,38 +419,17 @@ static ssize_t mmfdev_read(struct file *file, char __user *buf, size_t count,
 	return done ? done : ret;
 }
 
+static ssize_t mmfdev_read(struct file *file, char __user *buf, size_t count,
+			   loff_t *ppos)
+{
+	return mmfdev_rw(file, buf, count, ppos, false);
+}
+
 static ssize_t mmfdev_write(struct file *file, const char __user *buf,
 			    size_t count, loff_t *ppos)
 {
-	struct mmfdev_device *mdev = file->private_data;
-	size_t done = 0;
-	ssize_t ret = 0;
-	void *kbuf;
-
-	if (!count)
-		return 0;
-	kbuf = kmalloc(min_t(size_t, count, PAGE_SIZE), GFP_KERNEL);
-	if (!kbuf)
-		return -ENOMEM;
-
-	while (done < count) {
-		size_t n = min_t(size_t, count - done, PAGE_SIZE);
-
-		if (copy_from_user(kbuf, buf + done, n)) {
-			ret = -EFAULT;
-			break;
-		}
-		ret = mmfdev_rw_chunk(mdev, kbuf, n, *ppos, true);
-		if (ret <= 0)
-			break;
-		*ppos += ret;
-		done += ret;
-		if (fatal_signal_pending(current))
-			break;
-		cond_resched();
-	}
-	kfree(kbuf);
-	return done ? done : ret;
+	/* mmfdev_rw() only reads from @buf when @write is true. */
+	return mmfdev_rw(file, (char __user *)buf, count, ppos, true);
 }
 
 /*

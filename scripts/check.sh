@@ -51,5 +51,5 @@ skip=$(grep -Ec '^ok .*# SKIP' "$out/all.tap" || true)
 fail=$(grep -Ec '^not ok' "$out/all.tap" || true)
 pass=$((pass - skip))
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ] || status=1
-echo "$pass passed, $fail failed, $skip skipped"
+echo "$pass passed, $fail failed, $skip skipped" | tee "$out/summary"
 exit $status

@@ -20,7 +20,13 @@ APT_UPDATED=${MMFDEV_APT_UPDATED:-}
 apt_update_once() {
 	[ -n "$APT_UPDATED" ] && return 0
 	log "apt-get update"
-	as_root apt-get update -qq >&2
+	# Another apt may hold the lists lock for a while: wait, then retry.
+	local try
+	for try in 1 2 3 4 5; do
+		as_root apt-get -o DPkg::Lock::Timeout=120 update -qq >&2 && break
+		[ "$try" = 5 ] && die "apt-get update failed"
+		sleep 15
+	done
 	APT_UPDATED=1
 	export MMFDEV_APT_UPDATED=1
 }
@@ -36,6 +42,7 @@ ensure_packages() {
 	apt_update_once
 	log "installing ${missing[*]}"
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		-o DPkg::Lock::Timeout=300 \
 		--no-install-recommends "${missing[@]}" >&2
 }
 
