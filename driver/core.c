@@ -20,6 +20,7 @@
  * bounce buffer.
  */
 #include <linux/compat.h>
+#include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
@@ -629,6 +630,50 @@ static const struct file_operations mmfdev_fops = {
 	.compat_ioctl = compat_ptr_ioctl,
 };
 
+static const char *const mmfdev_kind_names[] = {
+	[MMFDEV_REGION_KIND_NONE] = "none",
+	[MMFDEV_REGION_KIND_RAM] = "ram",
+	[MMFDEV_REGION_KIND_MMIO] = "mmio",
+	[MMFDEV_REGION_KIND_RESERVED] = "reserved",
+	[MMFDEV_REGION_KIND_IOPORT] = "ioport",
+};
+
+/*
+ * /sys/class/misc/<node>/regions: the facts of MMFDEV_IOC_REGION_INFO for
+ * shells and udev rules, one region a line:
+ *	index name kind size offset flags cache_modes cache_default
+ * (size and offset in hex bytes; flags and modes as their ABI bits).
+ */
+static ssize_t regions_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct miscdevice *misc = dev_get_drvdata(dev);
+	struct mmfdev_device *mdev = container_of(misc, struct mmfdev_device,
+						  misc);
+	unsigned int i;
+	int len = 0;
+
+	down_read(&mdev->lock);
+	for (i = 0; i < mdev->nr_regions && !mdev->dead; i++) {
+		struct mmfdev_region *r = &mdev->regions[i];
+
+		len += sysfs_emit_at(buf, len, "%u %s %s 0x%llx 0x%llx 0x%x 0x%x %u\n",
+				     i, r->name, mmfdev_kind_names[r->kind],
+				     r->size, (u64)i << MMFDEV_REGION_SHIFT,
+				     r->flags, r->cache_modes,
+				     r->cache_default);
+	}
+	up_read(&mdev->lock);
+	return len;
+}
+static DEVICE_ATTR_RO(regions);
+
+static struct attribute *mmfdev_attrs[] = {
+	&dev_attr_regions.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(mmfdev);
+
 /**
  * mmfdev_device_register() - create the device's node
  * @mdev:	a device whose region table is filled in
@@ -641,6 +686,7 @@ int mmfdev_device_register(struct mmfdev_device *mdev)
 	mdev->misc.name = mdev->name;
 	mdev->misc.fops = &mmfdev_fops;
 	mdev->misc.mode = 0600;
+	mdev->misc.groups = mmfdev_groups;
 	return misc_register(&mdev->misc);
 }
 
