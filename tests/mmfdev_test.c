@@ -728,6 +728,268 @@ TEST_F(dev, partial_munmap)
 	munmap(map + 2 * page, page);
 }
 
+/* The same facts for shells and udev: /sys/class/misc/mmfdev/regions. */
+TEST_F(dev, sysfs_regions)
+{
+	unsigned long long size, offset;
+	unsigned int index, flags, modes, def;
+	char name[64], kind[64];
+	FILE *f;
+
+	f = fopen("/sys/class/misc/mmfdev/regions", "re");
+	if (!f)
+		SKIP(return, "no sysfs");
+	ASSERT_EQ(8, fscanf(f, "%u %63s %63s %llx %llx %x %x %u", &index, name,
+			    kind, &size, &offset, &flags, &modes, &def));
+	fclose(f);
+	EXPECT_EQ(0, index);
+	EXPECT_STREQ(self->ram.name, name);
+	EXPECT_STREQ("ram", kind);
+	EXPECT_EQ(self->ram.size, size);
+	EXPECT_EQ(self->ram.offset, offset);
+	EXPECT_EQ(self->ram.flags, flags);
+	EXPECT_EQ(self->ram.cache_modes, modes);
+	EXPECT_EQ(self->ram.cache_default, def);
+}
+
+/*
+ * Nothing lost: writer processes share one mapping as a log.  Each claims
+ * a 64-byte record with an atomic fetch-add on a header in the region,
+ * fills it, and publishes it with a release store of its commit word.
+ * The parent lets the log grow in steps (a limit word in the header) and
+ * SIGKILLs a writer just as each step starts, while they are busy, then
+ * replaces it.  A separate process, with
+ * its own mapping, then finds every committed record intact and each
+ * writer's sequence numbers without gaps or duplicates; a killed writer
+ * may leave at most one claimed record uncommitted.  Last, the bytes
+ * survive every fd and mapping being closed.
+ */
+#define LOG_MAGIC	0x4d4d4644u
+#define LOG_WRITERS	4
+#define LOG_KILLS	3
+#define LOG_MAX_IDS	(LOG_WRITERS + LOG_KILLS)
+
+struct log_record {
+	uint32_t commit;
+	uint32_t writer;
+	uint32_t seq;
+	uint32_t crc;
+	uint8_t payload[48];
+};
+
+struct log_header {
+	uint32_t next;		/* next record to claim */
+	uint32_t limit;		/* writers wait while next >= limit */
+	uint8_t pad[56];
+};
+
+static uint32_t crc32_bytes(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t crc = ~0u;
+	int k;
+
+	while (len--) {
+		crc ^= *p++;
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1));
+	}
+	return ~crc;
+}
+
+static uint32_t log_crc(const struct log_record *r)
+{
+	/* writer and seq are adjacent: one run, then the payload. */
+	return crc32_bytes(&r->writer, 2 * sizeof(uint32_t)) ^
+	       crc32_bytes(r->payload, sizeof(r->payload));
+}
+
+static void log_fill(struct log_record *r, uint32_t writer, uint32_t seq)
+{
+	size_t i;
+
+	r->writer = writer;
+	r->seq = seq;
+	for (i = 0; i < sizeof(r->payload); i++)
+		r->payload[i] = (uint8_t)(writer * 131 + seq * 7 + i);
+	r->crc = log_crc(r);
+}
+
+static int log_valid(const struct log_record *r)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(r->payload); i++)
+		if (r->payload[i] != (uint8_t)(r->writer * 131 + r->seq * 7 + i))
+			return 0;
+	return r->crc == log_crc(r);
+}
+
+static void log_writer(const char *path, uint64_t off, size_t len,
+		       uint32_t id)
+{
+	struct log_header *hdr;
+	struct log_record *recs;
+	size_t nrecs = (len - sizeof(*hdr)) / sizeof(*recs);
+	uint32_t seq = 0, slot;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		_exit(2);
+	hdr = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
+	if (hdr == MAP_FAILED)
+		_exit(3);
+	recs = (struct log_record *)(hdr + 1);
+	for (;;) {
+		uint32_t next = __atomic_load_n(&hdr->next, __ATOMIC_ACQUIRE);
+
+		if (next >= nrecs)
+			break;
+		if (next >= __atomic_load_n(&hdr->limit, __ATOMIC_ACQUIRE)) {
+			usleep(50);
+			continue;
+		}
+		slot = __atomic_fetch_add(&hdr->next, 1, __ATOMIC_ACQ_REL);
+		if (slot >= nrecs)
+			break;
+		log_fill(&recs[slot], id, seq++);
+		__atomic_store_n(&recs[slot].commit, LOG_MAGIC,
+				 __ATOMIC_RELEASE);
+	}
+	_exit(0);
+}
+
+/* The verifier: its own open and mapping.  Exit status 0 if all is well. */
+static int log_verify(const char *path, uint64_t off, size_t len, int kills)
+{
+	uint32_t count[LOG_MAX_IDS] = { 0 }, maxseq[LOG_MAX_IDS] = { 0 };
+	size_t nrecs = (len - sizeof(struct log_header)) /
+		       sizeof(struct log_record);
+	struct log_header *hdr;
+	struct log_record *recs;
+	unsigned int torn = 0;
+	uint8_t *seen;
+	size_t i;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 10;
+	hdr = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, off);
+	if (hdr == MAP_FAILED)
+		return 11;
+	recs = (struct log_record *)(hdr + 1);
+	seen = calloc(LOG_MAX_IDS, nrecs);
+	if (!seen)
+		return 12;
+
+	for (i = 0; i < nrecs; i++) {
+		const struct log_record *r = &recs[i];
+
+		if (__atomic_load_n(&r->commit, __ATOMIC_ACQUIRE) != LOG_MAGIC) {
+			torn++;
+			continue;
+		}
+		if (r->writer >= LOG_MAX_IDS || r->seq >= nrecs ||
+		    !log_valid(r))
+			return 13;
+		if (seen[r->writer * nrecs + r->seq]++)
+			return 14;		/* duplicate */
+		count[r->writer]++;
+		if (r->seq + 1 > maxseq[r->writer])
+			maxseq[r->writer] = r->seq + 1;
+	}
+	for (i = 0; i < LOG_MAX_IDS; i++) {
+		/* Contiguous, but a killed writer's last record may be torn. */
+		if (maxseq[i] - count[i] > 1)
+			return 15;
+		if (maxseq[i] && !seen[i * nrecs + maxseq[i] - 1])
+			return 16;
+	}
+	if (torn > (unsigned int)kills)
+		return 17;
+	return 0;
+}
+
+static pid_t log_spawn(const char *path, uint64_t off, size_t len,
+		       uint32_t id)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		log_writer(path, off, len, id);
+	return pid;
+}
+
+TEST_F_TIMEOUT(dev, ipc_nothing_lost, 300)
+{
+	size_t len = self->ram.size < (1u << 20) ? self->ram.size : 1u << 20;
+	pid_t writers[LOG_WRITERS], pid;
+	uint32_t next_id = LOG_WRITERS, before, after;
+	struct log_header *hdr;
+	int i, kills = 0, status;
+	size_t nrecs;
+
+	hdr = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd,
+		   self->ram.offset);
+	ASSERT_NE(MAP_FAILED, hdr);
+	memset(hdr, 0, len);
+	nrecs = (len - sizeof(*hdr)) / sizeof(struct log_record);
+
+	for (i = 0; i < LOG_WRITERS; i++) {
+		writers[i] = log_spawn(node, self->ram.offset, len, i);
+		ASSERT_LT(0, writers[i]);
+	}
+
+	/*
+	 * Grow the log a step at a time; as each step opens, kill a writer
+	 * while the others (and likely it) are writing, and replace it.
+	 */
+	while (kills < LOG_KILLS) {
+		uint32_t step = (kills + 1) * nrecs / (LOG_KILLS + 1);
+
+		__atomic_store_n(&hdr->limit, step, __ATOMIC_RELEASE);
+		while (__atomic_load_n(&hdr->next, __ATOMIC_ACQUIRE) < step)
+			usleep(100);
+		__atomic_store_n(&hdr->limit, step + nrecs / (LOG_KILLS + 1),
+				 __ATOMIC_RELEASE);
+		i = kills % LOG_WRITERS;
+		kill(writers[i], SIGKILL);
+		waitpid(writers[i], &status, 0);
+		kills++;
+		writers[i] = log_spawn(node, self->ram.offset, len,
+				       next_id++);
+		ASSERT_LT(0, writers[i]);
+	}
+	__atomic_store_n(&hdr->limit, nrecs, __ATOMIC_RELEASE);
+	for (i = 0; i < LOG_WRITERS; i++)
+		waitpid(writers[i], &status, 0);
+	EXPECT_EQ(LOG_KILLS, kills);
+	EXPECT_LE(nrecs, __atomic_load_n(&hdr->next, __ATOMIC_ACQUIRE));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(log_verify(node, self->ram.offset, len, kills));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+
+	/* Close everything, reopen: the same bytes. */
+	before = crc32_bytes(hdr, len);
+	munmap(hdr, len);
+	close(self->fd);
+	self->fd = open(node, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+	hdr = mmap(NULL, len, PROT_READ, MAP_SHARED, self->fd,
+		   self->ram.offset);
+	ASSERT_NE(MAP_FAILED, hdr);
+	after = crc32_bytes(hdr, len);
+	EXPECT_EQ(before, after);
+	munmap(hdr, len);
+}
+
 /*
  * Module lifecycle, through libkmod (helpers in common.h).  Runs last: it
  * unloads and reloads the module, and leaves it loaded as it was.

@@ -329,10 +329,15 @@ TEST_F(edu, readable_by_ptrace)
 	uint32_t id = 0;
 	int fd;
 
-	fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+	fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(4, pread(fd, &id, 4, (off_t)(uintptr_t)self->regs));
 	EXPECT_EQ(EDU_ID_VALUE, id);
+	/* And writes, as gdb's "set var" does. */
+	id = 0x600dcafe;
+	EXPECT_EQ(4, pwrite(fd, &id, 4,
+			    (off_t)(uintptr_t)(self->regs + EDU_LIVENESS)));
+	EXPECT_EQ(~0x600dcafeU, mmfdev_read32(self->regs + EDU_LIVENESS));
 	close(fd);
 }
 
@@ -390,6 +395,56 @@ TEST_F_TIMEOUT(edu, unbind_while_mapped, 120)
 	EXPECT_EQ(EDU_ID_VALUE, mmfdev_read32((uint8_t *)map + EDU_ID));
 	mmfdev_unmap(map, self->len);
 	mmfdev_close(again);
+}
+
+/* A reader that exits 42 on SIGBUS, 1 on a wrong value. */
+static void on_sigbus_exit(int sig)
+{
+	_exit(42);
+}
+
+static void edu_reader(const char *node)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus_exit };
+	struct mmfdev *dev;
+	void *regs;
+	size_t len;
+
+	sigaction(SIGBUS, &sa, NULL);
+	if (mmfdev_open(node, MMFDEV_OPEN_RDONLY, &dev) ||
+	    mmfdev_map(dev, 0, 0, 0, MMFDEV_MAP_READ, &regs, &len))
+		_exit(2);
+	for (;;)
+		if (mmfdev_read32(regs) != EDU_ID_VALUE)
+			_exit(1);
+}
+
+/* Unbind while other processes are faulting and reading: all get SIGBUS. */
+TEST_F_TIMEOUT(edu, unbind_while_readers_fault, 120)
+{
+	struct timespec ts = { 0, 200 * 1000 * 1000 };
+	pid_t readers[3];
+	char node[128];
+	int i, status;
+
+	if (geteuid())
+		SKIP(return, "needs root to unbind");
+	snprintf(node, sizeof(node), "/dev/mmfdev-pci-%s", self->bdf);
+	for (i = 0; i < 3; i++) {
+		readers[i] = fork();
+		ASSERT_LE(0, readers[i]);
+		if (readers[i] == 0)
+			edu_reader(node);
+	}
+	nanosleep(&ts, NULL);
+	ASSERT_EQ(0, sysfs_write(PCI_DRIVER_DIR "/unbind", self->bdf));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(readers[i], waitpid(readers[i], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(42, WEXITSTATUS(status));
+	}
+	ASSERT_EQ(0, sysfs_write(PCI_DRIVER_DIR "/bind", self->bdf));
+	EXPECT_EQ(0, access(node, F_OK));
 }
 
 FIXTURE(ivshmem) {
