@@ -7,6 +7,7 @@
 #   make demo            build all, boot the module in QEMU, run the example
 #   make check           host tests, then the suite in every QEMU lane
 #   make kselftest       run the suite on this machine (a board with mmfdev)
+#   make bench           benchmarks in a QEMU lane (LANE=...), as ratios
 #   make install         library, header, pkg-config file (DESTDIR, PREFIX)
 #   make modules_install the module (INSTALL_MOD_PATH)
 
@@ -45,9 +46,10 @@ LIB_PC		:= $(BUILD)/lib/libmmfdev.pc
 EXAMPLES	:= $(BUILD)/examples/mmfdev-hello
 TESTS		:= $(BUILD)/tests/mmfdev_test $(BUILD)/tests/mmio_test
 HOST_TESTS	:= $(BUILD)/tests/lib_test
+BENCH		:= $(BUILD)/tests/mmfdev_bench
 
 .PHONY: all modules modules_install lib examples tests host-tests clean \
-	install checkpatch demo check kselftest
+	install checkpatch demo check kselftest benchmarks bench
 
 all: lib examples
 	@if [ -d "$(KDIR)" ]; then $(MAKE) modules; \
@@ -91,6 +93,11 @@ $(BUILD)/examples/%: lib/examples/%.c $(LIB_A)
 
 tests: $(TESTS)
 host-tests: $(HOST_TESTS)
+benchmarks: $(BENCH)
+
+$(BENCH): tests/mmfdev_bench.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(BASE_CFLAGS) -o $@ $< $(LIB_A)
 
 $(KSFT_DIR)/kselftest_harness.h:
 	scripts/get-kselftest.sh
@@ -123,6 +130,10 @@ kselftest: tests
 
 demo:
 	scripts/demo.sh
+
+# Ratios against baselines measured in the same run, in a QEMU lane.
+bench:
+	scripts/lane.sh $${LANE:-x86_64-6.1} bench
 
 check:
 	scripts/check.sh

@@ -26,6 +26,12 @@ rc=0
 if ! insmod "$ko" $MODULE_OPTIONS; then
 	echo "MMFDEV-GUEST: insmod $ko failed"
 	rc=1
+elif [ "$MODE" = bench ]; then
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] &&
+			export MMFDEV_BENCH_PCI="mmfdev-pci-${d##*/}"
+	done
+	mmfdev_bench || rc=$?
 elif [ "$MODE" = demo ]; then
 	echo "MMFDEV-GUEST: /dev/mmfdev: $(ls -l /dev/mmfdev)"
 	echo "MMFDEV-GUEST: running mmfdev-hello"

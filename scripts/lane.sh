@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# usage: scripts/lane.sh LANE check|demo
+# usage: scripts/lane.sh LANE check|demo|bench
 #
 # One generic runner for every lane in scripts/lanes: fetch the lane's
 # Debian kernel and headers (the current version, resolved now), build
@@ -13,6 +13,7 @@
 #        build/lanes/LANE/result.  A WARNING/BUG/Oops/panic in the guest
 #        log, or a guest that never reports, counts as a failure.
 # demo:  prints what the example program printed inside the guest.
+# bench: prints the benchmark's lines (ratios against same-run baselines).
 #
 # MMFDEV_QEMU_TIMEOUT (seconds, default 1200) bounds one boot;
 # MMFDEV_KVM=1 asks for -accel kvm instead of TCG.
@@ -20,7 +21,7 @@
 
 lane=${1:?usage: lane.sh LANE check|demo}
 mode=${2:-check}
-case $mode in check|demo) ;; *) die "mode must be check or demo" ;; esac
+case $mode in check|demo|bench) ;; *) die "mode must be check, demo or bench" ;; esac
 
 read -r arch image_meta headers_meta < <(awk -v l="$lane" \
 	'$1 == l { print $2, $3, $4 }' "$TOP/scripts/lanes")
@@ -101,7 +102,7 @@ build_module() {
 build_user() {
 	log "$lane: building libmmfdev, the example and the tests"
 	make -s -C "$TOP" BUILD="$dir/user" CC="${cross}gcc" AR="${cross}ar" \
-		lib examples tests >&2
+		lib examples tests benchmarks >&2
 }
 
 lib_dirs() {
@@ -166,6 +167,7 @@ busybox_binary() {
 build_initramfs() {
 	local root=$dir/initramfs-$mode
 	local bins=("$dir/user/tests/mmfdev_test" "$dir/user/tests/mmio_test"
+		    "$dir/user/tests/mmfdev_bench"
 		    "$dir/user/examples/mmfdev-hello")
 
 	rm -rf "$root"
@@ -303,6 +305,13 @@ prepare_ivshmem
 prepare_dtb
 build_initramfs
 boot
+
+if [ "$mode" = bench ]; then
+	grep -E '^(bench|MMFDEV-GUEST: kernel=)' "$LOG"
+	grep -q '^MMFDEV-GUEST-DONE rc=0' "$LOG" ||
+		die "the benchmark failed in the guest (see $LOG)"
+	exit 0
+fi
 
 if [ "$mode" = demo ]; then
 	sed -n '/^MMFDEV-GUEST: kernel=/,/^MMFDEV-GUEST: kernel log follows/p' \
