@@ -7,6 +7,7 @@
 #   make demo            build all, boot the module in QEMU, run the example
 #   make check           host tests, then the suite in every QEMU lane
 #   make kselftest       run the suite on this machine (a board with mmfdev)
+#   make install-kselftest  the suite and its runner (DESTDIR, PREFIX)
 #   make bench           benchmarks in a QEMU lane (LANE=...), as ratios
 #   make install         library, header, pkg-config file (DESTDIR, PREFIX)
 #   make modules_install the module (INSTALL_MOD_PATH)
@@ -49,7 +50,8 @@ HOST_TESTS	:= $(BUILD)/tests/lib_test
 BENCH		:= $(BUILD)/tests/mmfdev_bench
 
 .PHONY: all modules modules_install lib examples tests host-tests clean \
-	install checkpatch demo check kselftest benchmarks bench
+	install install-kselftest checkpatch demo check kselftest benchmarks \
+	bench
 
 all: lib examples
 	@if [ -d "$(KDIR)" ]; then $(MAKE) modules; \
@@ -121,12 +123,19 @@ install: lib
 	install -m 0644 $(LIB_PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
 	install -m 0644 lib/include/mmfdev.h $(DESTDIR)$(INCLUDEDIR)/
 
+# The kselftest programs for a board, with a runner that ends like TAP does.
+KSFT_INSTALL	?= $(PREFIX)/libexec/mmfdev/kselftest
+install-kselftest: tests
+	install -d $(DESTDIR)$(KSFT_INSTALL)
+	install -m 0755 $(TESTS) $(DESTDIR)$(KSFT_INSTALL)/
+	install -m 0755 tests/run_kselftest.sh $(DESTDIR)$(KSFT_INSTALL)/
+
 checkpatch:
 	scripts/checkpatch.sh
 
 # Run the suite here, as on a real board with the module loaded.
 kselftest: tests
-	@status=0; for t in $(TESTS); do $$t || status=$$?; done; exit $$status
+	tests/run_kselftest.sh $(TESTS)
 
 demo:
 	scripts/demo.sh
