@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -339,6 +340,54 @@ TEST_F(edu, readable_by_ptrace)
 			    (off_t)(uintptr_t)(self->regs + EDU_LIVENESS)));
 	EXPECT_EQ(~0x600dcafeU, mmfdev_read32(self->regs + EDU_LIVENESS));
 	close(fd);
+}
+
+/*
+ * Mappings filled at fault time behave like any other: after a move, in a
+ * forked child, and split by a partial munmap.  Like every PFN mapping,
+ * they refuse MADV_DONTNEED.
+ */
+TEST_F(edu, faulting_mapping_moves_forks_and_splits)
+{
+	size_t page = sysconf(_SC_PAGESIZE);
+	uint8_t *moved, *hole;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(EDU_ID_VALUE, mmfdev_read32(self->regs + EDU_ID));
+
+	/* Move it elsewhere (MREMAP_FIXED into a reserved hole). */
+	hole = mmap(NULL, self->len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
+	ASSERT_NE(MAP_FAILED, hole);
+	moved = mremap((void *)self->regs, self->len, self->len,
+		       MREMAP_MAYMOVE | MREMAP_FIXED, hole);
+	ASSERT_EQ(hole, moved);
+	self->regs = moved;
+	EXPECT_EQ(EDU_ID_VALUE, mmfdev_read32(moved + EDU_ID));
+	EXPECT_EQ(MMFDEV_CACHE_UC, mmfdev_mapping_cache_mode(self->dev, moved));
+
+	EXPECT_EQ(-1, madvise(moved, self->len, MADV_DONTNEED));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(EDU_ID_VALUE, mmfdev_read32(moved + EDU_ID));
+
+	/* A child sees the device through the inherited mapping. */
+	mmfdev_write32(moved + EDU_LIVENESS, 0x0f0f0f0f);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(mmfdev_read32(moved + EDU_ID) == EDU_ID_VALUE &&
+		      mmfdev_read32(moved + EDU_LIVENESS) == 0xf0f0f0f0 ?
+		      0 : 1);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	/* The last page of the BAR, on its own. */
+	ASSERT_EQ(0, munmap(moved + page, self->len - 2 * page));
+	EXPECT_EQ(EDU_ID_VALUE, mmfdev_read32(moved + EDU_ID));
+	mmfdev_unmap(moved, page);
+	mmfdev_unmap(moved + self->len - page, page);
+	self->regs = NULL;
 }
 
 TEST_F(edu, private_mapping_refused)
