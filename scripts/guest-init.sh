@@ -41,7 +41,10 @@ elif [ "$MODE" = demo ]; then
 	rmmod mmfdev || rc=1
 else
 	ls /dev/mmfdev*
-	for t in mmfdev_test mmio_test; do
+	# x86_64 lanes add the same suite built as 32-bit programs.
+	for t in mmfdev_test mmio_test mmfdev_test32 mmio_test32; do
+		[ -x "/bin/$t" ] || continue
+		echo "# $t"
 		"$t" || rc=$?
 	done
 	# Unload at the end too: a leak or a WARN on exit shows in the log.

@@ -48,6 +48,9 @@ esac
 
 prepare_tools() {
 	ensure_host_tools
+	# The suite also runs as 32-bit programs on x86_64 lanes: static,
+	# from gcc-multilib's 32-bit libc, so no i386 architecture is needed.
+	[ "$arch" = x86_64 ] && ensure_packages gcc-multilib
 	if [ "$arch" = arm64 ]; then
 		ensure_foreign_arch arm64
 		ensure_packages qemu-system-arm gcc-aarch64-linux-gnu \
@@ -103,17 +106,22 @@ build_user() {
 	log "$lane: building libmmfdev, the example and the tests"
 	make -s -C "$TOP" BUILD="$dir/user" CC="${cross}gcc" AR="${cross}ar" \
 		lib examples tests benchmarks >&2
+	if [ "$arch" = x86_64 ]; then
+		log "$lane: building the tests as 32-bit programs"
+		make -s -C "$TOP" BUILD="$dir/user32" CC="gcc -m32" KMOD=0 \
+			LDFLAGS=-static lib tests >&2
+	fi
 }
 
-lib_dirs() {
-	echo "/lib/$triple /usr/lib/$triple /usr/$triple/lib"
+lib_dirs() { # lib_dirs TRIPLE
+	echo "/lib/$1 /usr/lib/$1 /usr/$1/lib"
 }
 
-# copy_libs ROOT ELF...: the ELF interpreter and every shared library the
-# programs need, found in the host's multiarch directories.
+# copy_libs ROOT TRIPLE ELF...: the ELF interpreter and every shared
+# library the programs need, found in the host's multiarch directories.
 copy_libs() {
-	local root=$1 elf interp lib d found
-	shift
+	local root=$1 triple=$2 elf interp lib d found
+	shift 2
 	local queue=("$@") seen=" "
 	while [ ${#queue[@]} -gt 0 ]; do
 		elf=${queue[0]}
@@ -121,7 +129,7 @@ copy_libs() {
 		interp=$(readelf -l "$elf" 2>/dev/null |
 			sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
 		if [ -n "$interp" ] && [ ! -e "$root$interp" ]; then
-			for d in $(lib_dirs) /lib /lib64; do
+			for d in $(lib_dirs "$triple") /lib /lib64; do
 				if [ -e "$d/$(basename "$interp")" ]; then
 					mkdir -p "$root$(dirname "$interp")"
 					cp -L "$d/$(basename "$interp")" "$root$interp"
@@ -135,7 +143,7 @@ copy_libs() {
 			case $seen in *" $lib "*) continue ;; esac
 			seen="$seen$lib "
 			found=
-			for d in $(lib_dirs); do
+			for d in $(lib_dirs "$triple"); do
 				if [ -e "$d/$lib" ]; then
 					found=$d/$lib
 					break
@@ -182,7 +190,11 @@ build_initramfs() {
 	CONF
 	cp "$dir/module/driver/mmfdev.ko" "$root/lib/modules/"
 	cp "${bins[@]}" "$root/bin/"
-	copy_libs "$root" "${bins[@]}"
+	copy_libs "$root" "$triple" "${bins[@]}"
+	if [ -d "$dir/user32" ]; then
+		cp "$dir/user32/tests/mmfdev_test" "$root/bin/mmfdev_test32"
+		cp "$dir/user32/tests/mmio_test" "$root/bin/mmio_test32"
+	fi
 	INITRD=$dir/initramfs-$mode.cpio.gz
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$INITRD"
 }

@@ -427,16 +427,19 @@ TEST_F(dev, map_refused_ranges)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		void *map;
 
-		if (sizeof(off_t) < 8 && cases[i].off > INT64_MAX)
-			continue;
+		uint64_t off = self->ram.offset + cases[i].off;
+		/* A 32-bit process cannot name an offset of 2^44 or more. */
+		int too_far = sizeof(long) < 8 && off >> 44;
+
 		map = mmap(NULL, cases[i].len, PROT_READ, MAP_SHARED, self->fd,
-			   (off_t)(self->ram.offset + cases[i].off));
+			   (off_t)off);
 		EXPECT_EQ(MAP_FAILED, map) TH_LOG("%s: mapped", cases[i].what);
 		if (map != MAP_FAILED) {
 			munmap(map, cases[i].len);
 			continue;
 		}
-		EXPECT_TRUE(errno == cases[i].err || errno == cases[i].err2)
+		EXPECT_TRUE(errno == cases[i].err || errno == cases[i].err2 ||
+			    (too_far && errno == EINVAL))
 			TH_LOG("%s: errno %d (%s)", cases[i].what, errno,
 			       strerror(errno));
 	}
