@@ -19,6 +19,7 @@ KDIR		?= /lib/modules/$(shell uname -r)/build
 CC		?= cc
 ifneq ($(CROSS_COMPILE),)
 CC		:= $(CROSS_COMPILE)gcc
+AR		:= $(CROSS_COMPILE)ar
 endif
 AR		?= ar
 # Where userspace objects go; lanes give each arch its own directory.
