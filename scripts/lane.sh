@@ -49,8 +49,11 @@ esac
 prepare_tools() {
 	ensure_host_tools
 	# The suite also runs as 32-bit programs on x86_64 lanes: static,
-	# from gcc-multilib's 32-bit libc, so no i386 architecture is needed.
-	[ "$arch" = x86_64 ] && ensure_packages gcc-multilib
+	# with gcc's 32-bit libraries, so no i386 architecture is needed.
+	# Not gcc-multilib: it conflicts with gcc-aarch64-linux-gnu.
+	if [ "$arch" = x86_64 ]; then
+		ensure_packages "gcc-$(gcc -dumpversion)-multilib"
+	fi
 	if [ "$arch" = arm64 ]; then
 		ensure_foreign_arch arm64
 		ensure_packages qemu-system-arm gcc-aarch64-linux-gnu \
@@ -108,8 +111,12 @@ build_user() {
 		lib examples tests benchmarks >&2
 	if [ "$arch" = x86_64 ]; then
 		log "$lane: building the tests as 32-bit programs"
-		make -s -C "$TOP" BUILD="$dir/user32" CC="gcc -m32" KMOD=0 \
-			LDFLAGS=-static lib tests >&2
+		# gcc-multilib's one job: <asm/...> for -m32 (the x86 ones
+		# serve both widths).
+		mkdir -p "$dir/include32"
+		ln -sfn "/usr/include/$triple/asm" "$dir/include32/asm"
+		make -s -C "$TOP" BUILD="$dir/user32" KMOD=0 LDFLAGS=-static \
+			CC="gcc -m32 -idirafter $dir/include32" lib tests >&2
 	fi
 }
 
