@@ -19,7 +19,7 @@
 # MMFDEV_KVM=1 asks for -accel kvm instead of TCG.
 . "$(dirname "$0")/common.sh"
 
-lane=${1:?usage: lane.sh LANE check|demo}
+lane=${1:?usage: lane.sh LANE check|demo|bench}
 mode=${2:-check}
 case $mode in check|demo|bench) ;; *) die "mode must be check, demo or bench" ;; esac
 
