@@ -7,9 +7,12 @@
 #define MMFDEV_TEST_COMMON_H
 
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -27,6 +30,110 @@ static inline int region_info(int fd, unsigned int index,
 	info->argsz = sizeof(*info);
 	info->index = index;
 	return ioctl(fd, MMFDEV_IOC_REGION_INFO, info);
+}
+
+/* A small deterministic generator, so a failing round can be replayed. */
+static inline uint64_t fuzz_next(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
+static inline int fuzz_errno_in(int err, const int *allowed, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (allowed[i] == err)
+			return 1;
+	return 0;
+}
+
+/*
+ * Throw @rounds of odd mmap(), pread()/pwrite() and ioctl() arguments at
+ * region @r of @fd.  Every call must succeed or fail with a documented
+ * errno; a mapping that succeeds must be readable.  With @may_write false,
+ * nothing is written to the device (registers may act on writes), and no
+ * access narrower than 32 bits reaches it (some devices, like edu, fault
+ * on those).  Returns the number of unexpected results, each logged.
+ */
+static inline int fuzz_region(int fd, const struct mmfdev_region_info *r,
+			      int rounds, int may_write, uint64_t seed)
+{
+	static const int mmap_errs[] = { EINVAL, ENXIO, ENODEV, EOVERFLOW,
+					 EACCES, ENOMEM, EPERM };
+	static const int rw_errs[] = { EINVAL, ENXIO, ENOSPC, EOPNOTSUPP };
+	static const int ioctl_errs[] = { ENOTTY, EINVAL, EFAULT };
+	uint64_t page = sysconf(_SC_PAGESIZE), st = seed | 1;
+	const uint64_t offs[] = {
+		0, page, r->size - page, r->size, r->size + page, page / 2,
+		1ULL << 36, (1ULL << 36) - page, 1ULL << 40, 3ULL << 40,
+		7ULL << 40, 1ULL << 44, ~(page - 1), 1ULL << 62,
+	};
+	const size_t lens[] = { 0, 1, 3, 4, 8, 16, page, 2 * page, r->size,
+				r->size + page };
+	unsigned char buf[64], big[256];
+	int bad = 0, i;
+
+	for (i = 0; i < rounds; i++) {
+		uint64_t pick = fuzz_next(&st);
+		uint64_t off = (pick & 1) ? offs[(pick >> 1) % 14] :
+			       (fuzz_next(&st) % (2 * r->size + 2 * page)) &
+			       ~(page - 1);
+		size_t len = lens[(pick >> 8) % 10];
+		int prot = (pick >> 16) & (PROT_READ | PROT_WRITE);
+		int flags = (pick >> 20) & 1 ? MAP_PRIVATE : MAP_SHARED;
+		uint64_t pos = r->offset + off + ((pick >> 24) & 7);
+		unsigned int cmd = _IO(MMFDEV_IOC_MAGIC, (pick >> 32) & 7);
+		ssize_t n;
+		void *map;
+
+		if (!may_write) {
+			prot &= ~PROT_WRITE;
+			/* Narrow reads become 3 bytes: refused, never issued. */
+			if (len == 1 || len == 2)
+				len = 3;
+		}
+		map = mmap(NULL, len, prot, flags, fd, (off_t)(r->offset + off));
+		if (map != MAP_FAILED) {
+			if (prot & PROT_READ && len)
+				(void)*(volatile uint32_t *)map;
+			munmap(map, len);
+		} else if (!fuzz_errno_in(errno, mmap_errs, 7)) {
+			fprintf(stderr, "# fuzz %d: mmap off 0x%llx len %zu: %s\n",
+				i, (unsigned long long)off, len, strerror(errno));
+			bad++;
+		}
+
+		n = pread(fd, big, len < sizeof(big) ? len : sizeof(big),
+			  (off_t)pos);
+		if (n < 0 && !fuzz_errno_in(errno, rw_errs, 4)) {
+			fprintf(stderr, "# fuzz %d: pread pos 0x%llx: %s\n", i,
+				(unsigned long long)pos, strerror(errno));
+			bad++;
+		}
+		if (may_write && n > 0 &&
+		    pwrite(fd, big, n, (off_t)pos) < 0 &&
+		    !fuzz_errno_in(errno, rw_errs, 4)) {
+			fprintf(stderr, "# fuzz %d: pwrite pos 0x%llx: %s\n", i,
+				(unsigned long long)pos, strerror(errno));
+			bad++;
+		}
+
+		/* Known and unknown ioctls, with any argsz. */
+		memset(buf, 0, sizeof(buf));
+		*(uint32_t *)buf = (uint32_t)(fuzz_next(&st) % 200);
+		*(uint32_t *)(buf + 4) = (uint32_t)(pick >> 40) % 20;
+		if (ioctl(fd, cmd, *(uint32_t *)buf <= sizeof(buf) ? buf : NULL) &&
+		    !fuzz_errno_in(errno, ioctl_errs, 3)) {
+			fprintf(stderr, "# fuzz %d: ioctl 0x%x: %s\n", i, cmd,
+				strerror(errno));
+			bad++;
+		}
+	}
+	return bad;
 }
 
 #ifdef MMFDEV_TEST_NO_KMOD

@@ -731,6 +731,12 @@ TEST_F(dev, partial_munmap)
 	munmap(map + 2 * page, page);
 }
 
+/* Odd arguments everywhere: documented errnos only, no kernel trouble. */
+TEST_F_TIMEOUT(dev, fuzz_arguments, 120)
+{
+	EXPECT_EQ(0, fuzz_region(self->fd, &self->ram, 3000, 1, 0x6d6d6664));
+}
+
 /* The same facts for shells and udev: /sys/class/misc/mmfdev/regions. */
 TEST_F(dev, sysfs_regions)
 {

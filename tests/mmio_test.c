@@ -324,6 +324,13 @@ TEST_F(edu, cache_modes)
 	mmfdev_unmap(map, self->len);
 }
 
+/* Odd arguments at a register block: documented errnos, no trouble. */
+TEST_F_TIMEOUT(edu, fuzz_arguments, 120)
+{
+	EXPECT_EQ(0, fuzz_region(mmfdev_get_fd(self->dev), &self->bar0, 2000, 0,
+				 0x656475));
+}
+
 /* ptrace, gdb and /proc/PID/mem read MMIO mappings through .access. */
 TEST_F(edu, readable_by_ptrace)
 {
@@ -604,6 +611,19 @@ TEST_F(ivshmem, write_combining)
 		  mmfdev_read64(uc + 3 * IVSHMEM_GUEST_AT));
 	mmfdev_unmap(wc, len);
 	mmfdev_unmap(uc, len);
+}
+
+/* Every region of the device, the sub-page and the empty ones too. */
+TEST_F_TIMEOUT(ivshmem, fuzz_arguments, 120)
+{
+	int fd = mmfdev_get_fd(self->dev);
+	struct mmfdev_region_info info;
+	unsigned int i;
+
+	for (i = 0; i < mmfdev_get_num_regions(self->dev); i++) {
+		ASSERT_EQ(0, region_info(fd, i, &info));
+		EXPECT_EQ(0, fuzz_region(fd, &info, 500, 0, 0x1000 + i));
+	}
 }
 
 /* BAR0 is 256 bytes of registers: never mapped, read with sized access. */
