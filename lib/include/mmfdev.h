@@ -283,9 +283,14 @@ MMFDEV_API int mmfdev_sync(void *addr, size_t length);
  * @buf:	destination
  * @length:	bytes wanted
  *
+ * On a MMFDEV_REGION_SIZED region (MMIO) this is exactly one access of
+ * @length bytes, which must be 1, 2, 4 or 8 and aligned to itself.
+ *
  * Return: the number of bytes read (short at the end of the region, 0 at
- * or past it), or -EINVAL (NULL argument, @index out of range) or another
- * negative errno of pread(2).
+ * or past it), or -EINVAL (NULL argument, @index out of range, an access a
+ * sized region refuses), -EOPNOTSUPP (the region cannot be read: I/O
+ * ports), -ENODEV (the device is gone) or another negative errno of
+ * pread(2).
  */
 MMFDEV_API ssize_t mmfdev_read(struct mmfdev *dev, unsigned int index,
 			       uint64_t offset, void *buf, size_t length);
@@ -298,10 +303,14 @@ MMFDEV_API ssize_t mmfdev_read(struct mmfdev *dev, unsigned int index,
  * @buf:	source
  * @length:	bytes to write
  *
+ * On a MMFDEV_REGION_SIZED region (MMIO) this is exactly one access of
+ * @length bytes, which must be 1, 2, 4 or 8 and aligned to itself.
+ *
  * Return: the number of bytes written (short at the end of the region), or
- * -EINVAL (NULL argument, @index out of range), -ENOSPC (@offset at or
- * past the end), -EBADF (read-only handle) or another negative errno of
- * pwrite(2).
+ * -EINVAL (NULL argument, @index out of range, an access a sized region
+ * refuses), -ENOSPC (@offset at or past the end), -EBADF (read-only
+ * handle), -EOPNOTSUPP (the region cannot be written: I/O ports), -ENODEV
+ * (the device is gone) or another negative errno of pwrite(2).
  */
 MMFDEV_API ssize_t mmfdev_write(struct mmfdev *dev, unsigned int index,
 				uint64_t offset, const void *buf,
