@@ -166,8 +166,7 @@ copy_libs() {
 
 busybox_binary() {
 	local bbdir=$dir/busybox
-	if [ "$arch" = "$(uname -m)" ] ||
-	   { [ "$arch" = x86_64 ] && [ "$(uname -m)" = x86_64 ]; }; then
+	if [ "$arch" = "$(uname -m)" ]; then
 		echo /bin/busybox
 		return
 	fi
