@@ -7,6 +7,7 @@
 #define _MMFDEV_COMPAT_H
 
 #include <linux/mm.h>
+#include <linux/platform_device.h>
 #include <linux/version.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
@@ -21,6 +22,16 @@ static inline void vm_flags_clear(struct vm_area_struct *vma,
 {
 	vma->vm_flags &= ~flags;
 }
+#endif
+
+/*
+ * The platform driver's void remove callback: 6.11 made .remove return
+ * void, and 6.13 dropped .remove_new, which had done so since 6.3.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
+#define MMFDEV_PLATFORM_REMOVE	remove_new
+#else
+#define MMFDEV_PLATFORM_REMOVE	remove
 #endif
 
 #endif /* _MMFDEV_COMPAT_H */

@@ -18,6 +18,7 @@
 #include <linux/platform_device.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "mmfdev.h"
 
 static int mmfdev_of_add_reg(struct platform_device *pdev,
@@ -122,7 +123,7 @@ MODULE_DEVICE_TABLE(of, mmfdev_of_match);
 
 static struct platform_driver mmfdev_platform_driver = {
 	.probe = mmfdev_of_probe,
-	.remove_new = mmfdev_of_remove,
+	.MMFDEV_PLATFORM_REMOVE = mmfdev_of_remove,
 	.driver = {
 		.name = "mmfdev",
 		.of_match_table = mmfdev_of_match,
