@@ -62,12 +62,40 @@ ensure_foreign_arch() {
 	apt_update_once
 }
 
+# The package world a lane's kernel comes from: the host's own apt, or a
+# build root of another Debian suite (ensure_build_root sets LANE_ROOT).
+# Every apt query and download below goes through it.
+LANE_ROOT=
+in_root() {
+	if [ -n "$LANE_ROOT" ]; then chroot "$LANE_ROOT" "$@"; else "$@"; fi
+}
+
+lane_apt_update_once() {
+	local var
+	if [ -z "$LANE_ROOT" ]; then
+		apt_update_once
+		return
+	fi
+	var=MMFDEV_ROOT_UPDATED_$(basename "$LANE_ROOT" | tr -c 'A-Za-z0-9\n' _)
+	[ -n "${!var:-}" ] && return 0
+	log "apt-get update in $(basename "$LANE_ROOT")"
+	cp /etc/resolv.conf "$LANE_ROOT/etc/resolv.conf"
+	in_root apt-get -o DPkg::Lock::Timeout=120 update -qq >&2 ||
+		die "apt-get update failed in $LANE_ROOT"
+	export "$var=1"
+}
+
+# candidate_version PKG[:ARCH]: the version apt would install.
+candidate_version() {
+	in_root apt-cache policy "$1" | awk '/Candidate:/ { print $2 }'
+}
+
 # resolve_dep PKG PATTERN: the first dependency of PKG matching PATTERN,
 # i.e. what a metapackage points to today.
 resolve_dep() {
 	local pkg=$1 pattern=$2 dep
-	apt_update_once
-	dep=$(apt-cache depends "$pkg" 2>/dev/null |
+	lane_apt_update_once
+	dep=$(in_root apt-cache depends "$pkg" 2>/dev/null |
 		awk -v p="$pattern" '$1 ~ /^\|?Depends:$/ {
 			gsub(/[<>]/, "", $2)
 			if ($2 ~ p) { print $2; exit }
@@ -78,22 +106,94 @@ resolve_dep() {
 
 # fetch_deb PKG[:ARCH]: download a package into the cache, print its path.
 fetch_deb() {
-	local spec=$1 name arch ver file
+	local spec=$1 name arch ver file dl
 	name=${spec%%:*}
 	arch=$(dpkg --print-architecture)
 	[ "$spec" != "$name" ] && arch=${spec#*:}
-	apt_update_once
-	ver=$(apt-cache policy "$name:$arch" | awk '/Candidate:/ { print $2 }')
+	lane_apt_update_once
+	ver=$(candidate_version "$name:$arch")
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no candidate for $spec"
 	mkdir -p "$DEB_CACHE"
 	file=$(ls "$DEB_CACHE/${name}_${ver//:/%3a}_"*.deb 2>/dev/null | head -n1 || true)
 	if [ -z "$file" ]; then
 		log "downloading $name:$arch $ver"
-		(cd "$DEB_CACHE" && apt-get download -qq "$name:$arch=$ver" \
-			>/dev/null 2>&1) || die "apt-get download $name:$arch failed"
+		dl=/var/cache/mmfdev-debs
+		mkdir -p "${LANE_ROOT}$dl"
+		in_root sh -c 'cd "$1" && apt-get download -qq "$2"' sh "$dl" \
+			"$name:$arch=$ver" >/dev/null 2>&1 ||
+			die "apt-get download $name:$arch failed"
+		mv "${LANE_ROOT}$dl/${name}_${ver//:/%3a}_"*.deb "$DEB_CACHE/"
 		file=$(ls "$DEB_CACHE/${name}_${ver//:/%3a}_"*.deb | head -n1)
 	fi
 	printf '%s\n' "$file"
+}
+
+# host_mirror: the Debian archive the host's apt already uses, so that a
+# build root reaches the same place.
+host_mirror() {
+	apt-get indextargets --format '$(REPO_URI) $(RELEASE)' |
+		awk '$2 !~ /-security$/ { print $1; exit }'
+}
+
+# ensure_build_root SUITE: a build root for kernels whose tools the host
+# cannot run, made once with mmdebstrap and kept under build/roots/.
+#
+#  trixie-backports: Debian 13 with its backports, where the newest
+#	kernels are; their kbuild needs glibc >= 2.38 and gcc-14.  Kernel
+#	packages are taken from backports, everything else from trixie.
+#
+# "host" means no root: the host's own apt and compilers.  Sets LANE_ROOT.
+ensure_build_root() {
+	local suite=$1 root stamp mirror base includes
+	LANE_ROOT=
+	[ "$suite" = host ] && return 0
+	case $suite in
+	trixie-backports) base=trixie ;;
+	*) die "unknown build root '$suite'" ;;
+	esac
+	root=$BUILD_ROOT/roots/$suite
+	includes=build-essential,kmod,bc,gcc-aarch64-linux-gnu
+	mirror=$(host_mirror)
+	[ -n "$mirror" ] || die "no Debian archive in the host's apt sources"
+	stamp="$base $suite $includes $mirror"
+	if [ "$(cat "$root.stamp" 2>/dev/null)" != "$stamp" ]; then
+		ensure_packages mmdebstrap
+		log "making the $suite build root (mmdebstrap)"
+		rm -rf "$root" "$root.stamp"
+		mkdir -p "$(dirname "$root")"
+		mmdebstrap --quiet --variant=apt \
+			--architectures="$(dpkg --print-architecture),arm64" \
+			--include="$includes" "$base" "$root" \
+			"deb $mirror $base main" "deb $mirror $suite main" >&2 ||
+			die "mmdebstrap $suite failed"
+		echo "$stamp" > "$root.stamp"
+	fi
+	# Kernel packages from $suite, for every architecture apt knows.
+	cat > "$root/etc/apt/preferences.d/mmfdev-kernel" <<-PREF
+	Package: linux-* linux-*:arm64
+	Pin: release n=$suite
+	Pin-Priority: 500
+	PREF
+	LANE_ROOT=$root
+}
+
+# root_run DIR CMD...: CMD in the lane's build root (or on the host), with
+# DIR visible at the same path inside, and /proc mounted (objtool reads
+# it).  The mounts live in a private namespace and go away with CMD.
+root_run() {
+	local d=$1
+	shift
+	if [ -z "$LANE_ROOT" ]; then
+		"$@"
+		return
+	fi
+	mkdir -p "$LANE_ROOT$d"
+	unshare -m --propagation private sh -c '
+		root=$1 d=$2
+		shift 2
+		mount -t proc proc "$root/proc" &&
+		mount --bind "$d" "$root$d" &&
+		exec chroot "$root" "$@"' sh "$LANE_ROOT" "$d" "$@"
 }
 
 # Host tools every build needs.

@@ -23,9 +23,10 @@ lane=${1:?usage: lane.sh LANE check|demo|bench}
 mode=${2:-check}
 case $mode in check|demo|bench) ;; *) die "mode must be check, demo or bench" ;; esac
 
-read -r arch image_meta headers_meta < <(awk -v l="$lane" \
-	'$1 == l { print $2, $3, $4 }' "$TOP/scripts/lanes")
+read -r arch image_meta headers_meta suite < <(awk -v l="$lane" \
+	'$1 == l { print $2, $3, $4, $5 }' "$TOP/scripts/lanes")
 [ -n "${arch:-}" ] || die "unknown lane '$lane' (see scripts/lanes)"
+[ -n "${suite:-}" ] || die "lane $lane names no apt suite (see scripts/lanes)"
 
 dir=$BUILD_ROOT/lanes/$lane
 mkdir -p "$dir"
@@ -61,37 +62,59 @@ prepare_tools() {
 	fi
 }
 
-# Sets RELEASE, KDIR and VMLINUZ.
+# Sets RELEASE, KDIR, VMLINUZ and KROOT (the extracted packages).
 prepare_kernel() {
-	local image_pkg headers_pkg common_pkg kbuild_pkg stamp kroot deb
+	local image_pkg headers_pkg common_pkg kbuild_pkg stamp deb pkgs dep
 
-	apt_update_once
+	ensure_build_root "$suite"
+	lane_apt_update_once
 	image_pkg=$(resolve_dep "$image_meta:$deb_arch" '^linux-image-')
 	RELEASE=${image_pkg#linux-image-}
 	headers_pkg=linux-headers-$RELEASE
 	common_pkg=$(resolve_dep "$headers_pkg:$deb_arch" '^linux-headers-.*common')
 	kbuild_pkg=$(resolve_dep "$headers_pkg:$deb_arch" '^linux-kbuild-')
+	pkgs=("$image_pkg:$deb_arch" "$headers_pkg:$deb_arch" "$common_pkg"
+	      "$kbuild_pkg")
+	# Since 7.2 the image is in linux-binary-REL and the rest (config,
+	# device trees) in linux-base-REL; before, all of it was in the
+	# image package.
+	for dep in binary base; do
+		if in_root apt-cache show "linux-$dep-$RELEASE:$deb_arch" \
+			>/dev/null 2>&1; then
+			pkgs+=("linux-$dep-$RELEASE:$deb_arch")
+		fi
+	done
 
-	kroot=$dir/kernel
-	stamp="$image_pkg $(apt-cache policy "$image_pkg:$deb_arch" |
-		awk '/Candidate:/ { print $2 }')"
-	if [ "$(cat "$kroot/.stamp" 2>/dev/null)" != "$stamp" ]; then
-		rm -rf "$kroot"
-		mkdir -p "$kroot"
-		for deb in "$image_pkg:$deb_arch" "$headers_pkg:$deb_arch" \
-			   "$common_pkg" "$kbuild_pkg"; do
-			dpkg-deb -x "$(fetch_deb "$deb")" "$kroot"
+	KROOT=$dir/kernel
+	stamp="$suite $image_pkg $(candidate_version "$image_pkg:$deb_arch")"
+	if [ "$(cat "$KROOT/.stamp" 2>/dev/null)" != "$stamp" ]; then
+		rm -rf "$KROOT"
+		mkdir -p "$KROOT"
+		for deb in "${pkgs[@]}"; do
+			dpkg-deb -x "$(fetch_deb "$deb")" "$KROOT"
 		done
-		# The flavour's Makefile includes the -common tree by an
-		# absolute /usr/src path; point it into our extraction.  The
-		# scripts symlink is relative and already resolves there.
-		sed -i "s#^include /usr/src/#include $kroot/usr/src/#" \
-			"$kroot/usr/src/$headers_pkg/Makefile"
-		echo "$stamp" > "$kroot/.stamp"
+		# The flavour's Makefile names the -common tree (and since
+		# 7.2 its own output tree) by absolute /usr/src paths; point
+		# them into our extraction.  The scripts symlink is relative
+		# and already resolves there.
+		sed -i -E "s#^(include |KBUILD_OUTPUT=)/usr/src/#\1$KROOT/usr/src/#" \
+			"$KROOT/usr/src/$headers_pkg/Makefile"
+		echo "$stamp" > "$KROOT/.stamp"
 	fi
-	KDIR=$kroot/usr/src/$headers_pkg
-	VMLINUZ=$kroot/boot/vmlinuz-$RELEASE
-	[ -f "$VMLINUZ" ] || die "no kernel image in $image_pkg"
+	# A build root runs the kbuild tools: give them their libraries.
+	if [ -n "$LANE_ROOT" ] && ! in_root dpkg -s "$kbuild_pkg" >/dev/null 2>&1; then
+		log "installing $kbuild_pkg in the build root"
+		in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends "$kbuild_pkg" \
+			> "$dir/apt-install.log" 2>&1 ||
+			die "cannot install $kbuild_pkg in $LANE_ROOT"
+	fi
+	KDIR=$KROOT/usr/src/$headers_pkg
+	for VMLINUZ in "$KROOT/boot/vmlinuz-$RELEASE" \
+		       "$KROOT/usr/lib/modules/$RELEASE/vmlinuz" ""; do
+		[ -f "$VMLINUZ" ] && break
+	done
+	[ -n "$VMLINUZ" ] || die "no kernel image in $image_pkg"
 }
 
 build_module() {
@@ -101,8 +124,13 @@ build_module() {
 	rm -rf "$mod"
 	mkdir -p "$mod"
 	cp -r "$TOP/Kbuild" "$TOP/driver" "$TOP/include" "$mod/"
-	make -s -C "$KDIR" M="$mod" ARCH="$karch" CROSS_COMPILE="$cross" \
-		modules >&2
+	if ! root_run "$BUILD_ROOT" make -s -C "$KDIR" M="$mod" \
+		ARCH="$karch" CROSS_COMPILE="$cross" modules \
+		> "$dir/build.log" 2>&1; then
+		cat "$dir/build.log" >&2
+		die "$lane: the module does not build against $RELEASE"
+	fi
+	cat "$dir/build.log" >&2
 }
 
 build_user() {
@@ -170,11 +198,16 @@ busybox_binary() {
 		echo /bin/busybox
 		return
 	fi
-	if [ ! -x "$bbdir/bin/busybox" ]; then
+	if [ ! -x "$bbdir/busybox" ]; then
 		rm -rf "$bbdir"
-		dpkg-deb -x "$(fetch_deb "busybox-static:$deb_arch")" "$bbdir"
+		mkdir -p "$bbdir"
+		dpkg-deb -x "$(fetch_deb "busybox-static:$deb_arch")" "$bbdir/deb"
+		# /bin or /usr/bin, depending on the suite.
+		find "$bbdir/deb" -name busybox -type f \
+			-exec mv {} "$bbdir/busybox" \;
+		rm -rf "$bbdir/deb"
 	fi
-	echo "$bbdir/bin/busybox"
+	echo "$bbdir/busybox"
 }
 
 # Sets INITRD.
@@ -182,7 +215,8 @@ build_initramfs() {
 	local root=$dir/initramfs-$mode
 	local bins=("$dir/user/tests/mmfdev_test" "$dir/user/tests/mmio_test"
 		    "$dir/user/tests/mmfdev_bench"
-		    "$dir/user/examples/mmfdev-hello")
+		    "$dir/user/examples/mmfdev-hello"
+		    "$dir/user/examples/mmfdev-edu")
 
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,dev,etc,lib/modules,proc,sys,tmp}
@@ -299,11 +333,22 @@ boot() {
 	tr -d '\r' < "$LOG" > "$LOG.txt" && mv "$LOG.txt" "$LOG"
 }
 
+# The module must build without a warning on every kernel.  TAP.
+check_build_log() {
+	if grep -qE '(warning|error):' "$dir/build.log"; then
+		echo "not ok - $lane: the module builds with warnings against $RELEASE"
+		grep -E '(warning|error):' "$dir/build.log" | sed 's/^/# /'
+	else
+		echo "ok - $lane: the module builds without warnings against $RELEASE"
+	fi
+}
+
 judge() {
 	local tap=$dir/result.tap pass fail skip info page
 
 	"$TOP/scripts/judge.sh" "$LOG" "$lane" > "$tap"
 	check_ivshmem >> "$tap"
+	check_build_log >> "$tap"
 	info=$(grep -m1 '^MMFDEV-GUEST: kernel=' "$LOG" || true)
 	page=$(sed -n 's/.*page_size=\([0-9]*\).*/\1/p' <<<"$info")
 	pass=$(grep -Ec '^ok ' "$tap" || true)
