@@ -55,7 +55,7 @@ LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB_SO		:= $(BUILD)/lib/libmmfdev.so
 LIB_A		:= $(BUILD)/lib/libmmfdev.a
 LIB_PC		:= $(BUILD)/lib/libmmfdev.pc
-EXAMPLES	:= $(BUILD)/examples/mmfdev-hello
+EXAMPLES	:= $(BUILD)/examples/mmfdev-hello $(BUILD)/examples/mmfdev-edu
 TESTS		:= $(BUILD)/tests/mmfdev_test $(BUILD)/tests/mmio_test
 HOST_TESTS	:= $(BUILD)/tests/lib_test
 BENCH		:= $(BUILD)/tests/mmfdev_bench

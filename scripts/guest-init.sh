@@ -38,6 +38,19 @@ elif [ "$MODE" = demo ]; then
 	mmfdev-hello /dev/mmfdev "hello from the guest" || rc=$?
 	echo "MMFDEV-GUEST: the first bytes of the region, through read():"
 	dd if=/dev/mmfdev bs=64 count=1 2>/dev/null | hexdump -C
+	# Device memory: edu's registers, mapped, drive its factorial unit.
+	edu=
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] &&
+			edu=/dev/mmfdev-pci-${d##*/}
+	done
+	if [ -n "$edu" ]; then
+		echo "MMFDEV-GUEST: running mmfdev-edu $edu 10"
+		mmfdev-edu "$edu" 10 || rc=$?
+	else
+		echo "MMFDEV-GUEST: no edu device bound to mmfdev"
+		rc=1
+	fi
 	rmmod mmfdev || rc=1
 else
 	ls /dev/mmfdev*
