@@ -6,8 +6,10 @@
 #ifndef _MMFDEV_COMPAT_H
 #define _MMFDEV_COMPAT_H
 
+#include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/platform_device.h>
+#include <linux/shmem_fs.h>
 #include <linux/version.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
@@ -33,5 +35,35 @@ static inline void vm_flags_clear(struct vm_area_struct *vma,
 #else
 #define MMFDEV_PLATFORM_REMOVE	remove
 #endif
+
+/*
+ * Run another file's mmap on a VMA handed over to it (vma_set_file()):
+ * 6.17 renamed call_mmap() to vfs_mmap().
+ */
+static inline int mmfdev_file_mmap(struct file *file,
+				   struct vm_area_struct *vma)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0)
+	return call_mmap(file, vma);
+#else
+	return vfs_mmap(file, vma);
+#endif
+}
+
+/*
+ * An unlinked shmem file on @mnt, with no commitment charged up front:
+ * 7.0 passes the VMA flags as a vma_flags_t.
+ */
+static inline struct file *mmfdev_shmem_file_setup(struct vfsmount *mnt,
+						   const char *name,
+						   loff_t size)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(7, 0, 0)
+	return shmem_file_setup_with_mnt(mnt, name, size, VM_NORESERVE);
+#else
+	return shmem_file_setup_with_mnt(mnt, name, size,
+					 mk_vma_flags(VMA_NORESERVE_BIT));
+#endif
+}
 
 #endif /* _MMFDEV_COMPAT_H */

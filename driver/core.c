@@ -154,7 +154,7 @@ static int mmfdev_vm_access(struct vm_area_struct *vma, unsigned long addr,
 	u64 rel = ((u64)(vma->vm_pgoff & (MMFDEV_WINDOW_PAGES - 1)) <<
 		   PAGE_SHIFT) + (addr - vma->vm_start);
 	struct mmfdev_region *region;
-	int done = 0;
+	int done = 0, ret = 0;
 
 	if (write && !(vma->vm_flags & VM_WRITE))
 		return -EPERM;
@@ -172,13 +172,17 @@ static int mmfdev_vm_access(struct vm_area_struct *vma, unsigned long addr,
 		while (n > 1 && ((rel + done) & (n - 1) || n > len - done))
 			n >>= 1;
 		if (write)
-			region->ops->write(region, buf + done, n, rel + done);
+			ret = region->ops->write(region, buf + done, n,
+						 rel + done);
 		else
-			region->ops->read(region, buf + done, n, rel + done);
+			ret = region->ops->read(region, buf + done, n,
+						rel + done);
+		if (ret)
+			break;
 		done += n;
 	}
 	up_read(&mdev->lock);
-	return done;
+	return done ? done : ret;
 }
 
 static const struct vm_operations_struct mmfdev_vm_ops = {
@@ -369,10 +373,11 @@ static ssize_t mmfdev_rw_chunk(struct mmfdev_device *mdev, void *kbuf,
 
 	count = min_t(u64, count, region->size - rel);
 	if (write)
-		region->ops->write(region, kbuf, count, rel);
+		ret = region->ops->write(region, kbuf, count, rel);
 	else
-		region->ops->read(region, kbuf, count, rel);
-	ret = count;
+		ret = region->ops->read(region, kbuf, count, rel);
+	if (!ret)
+		ret = count;
 unlock:
 	up_read(&mdev->lock);
 	return ret;
@@ -555,6 +560,31 @@ static long mmfdev_ioctl_region_info(struct mmfdev_device *mdev,
 	return 0;
 }
 
+/*
+ * Is @vma a mapping of @mdev?  Either ours, with our vm_ops on a file of
+ * this device, or one a region kind handed to a file of its own.
+ */
+static bool mmfdev_vma_belongs(struct mmfdev_device *mdev,
+			       struct vm_area_struct *vma)
+{
+	struct mmfdev_region *region;
+	bool ret;
+
+	if (!vma->vm_file)
+		return false;
+	if (vma->vm_ops == &mmfdev_vm_ops)
+		return vma->vm_file->f_mapping == mdev->inode->i_mapping;
+
+	down_read(&mdev->lock);
+	/* A foreign VMA's tag is garbage: the region's check decides. */
+	region = mdev->dead ? NULL :
+		 mmfdev_region_get(mdev, MMFDEV_VMA_INDEX(vma));
+	ret = region && region->ops->owns_vma &&
+	      region->ops->owns_vma(region, vma);
+	up_read(&mdev->lock);
+	return ret;
+}
+
 static long mmfdev_ioctl_mapping_info(struct mmfdev_device *mdev,
 				      void __user *arg)
 {
@@ -575,8 +605,7 @@ static long mmfdev_ioctl_mapping_info(struct mmfdev_device *mdev,
 
 	mmap_read_lock(mm);
 	vma = vma_lookup(mm, info.addr);
-	if (!vma || vma->vm_ops != &mmfdev_vm_ops || !vma->vm_file ||
-	    vma->vm_file->f_mapping != mdev->inode->i_mapping) {
+	if (!vma || !mmfdev_vma_belongs(mdev, vma)) {
 		mmap_read_unlock(mm);
 		return -EINVAL;
 	}
@@ -625,6 +654,8 @@ static const struct file_operations mmfdev_fops = {
 	.read = mmfdev_read,
 	.write = mmfdev_write,
 	.llseek = mmfdev_llseek,
+	/* Align big mappings so that huge entries can map them. */
+	.get_unmapped_area = thp_get_unmapped_area,
 	.fsync = mmfdev_fsync,
 	.unlocked_ioctl = mmfdev_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,

@@ -112,6 +112,7 @@ exit_phys:
 unregister_default:
 	mmfdev_device_unregister(default_dev);
 exit_core:
+	mmfdev_ram_exit();
 	mmfdev_core_exit();
 	return ret;
 }
@@ -123,6 +124,7 @@ static void __exit mmfdev_exit(void)
 	mmfdev_platform_exit();
 	mmfdev_phys_exit();
 	mmfdev_device_unregister(default_dev);
+	mmfdev_ram_exit();
 	mmfdev_core_exit();
 }
 module_exit(mmfdev_exit);

@@ -40,11 +40,17 @@ struct mmfdev_region;
  *		whose vm_page_prot already has the cache mode.  Either fill it
  *		now (memory that never goes away while mapped) or leave it to
  *		@fault (memory a bus may take back).
+ *		A kind whose memory is file memory may instead hand the VMA
+ *		to a file and vm_operations of its own (RAM: shmem); it then
+ *		provides @owns_vma, and the VMA keeps its vm_private_data.
+ * @owns_vma:	is @vma a mapping of this region that @mmap handed over?
+ *		Only for kinds that hand VMAs over.
  * @fault:	insert the page at @pgoff of the region for @vmf; called
  *		under the device lock, only while the device is alive.
  * @read:	copy @len bytes at @off into @buf, a kernel buffer; the core
  *		checked the range and, for MMFDEV_REGION_FLAG_SIZED regions,
  *		that this is one aligned access of 1, 2, 4 or 8 bytes.
+ *		Returns 0 or a negative errno.
  * @write:	copy @len bytes from @buf to @off; checked likewise.
  * @sync:	make earlier CPU writes visible to the device (fsync/msync).
  * @release:	give back what the kind took; called once, before the device
@@ -56,12 +62,14 @@ struct mmfdev_region;
 struct mmfdev_region_ops {
 	int (*mmap)(struct mmfdev_region *region, struct vm_area_struct *vma,
 		    unsigned long pgoff);
+	bool (*owns_vma)(struct mmfdev_region *region,
+			 struct vm_area_struct *vma);
 	vm_fault_t (*fault)(struct mmfdev_region *region, struct vm_fault *vmf,
 			    unsigned long pgoff);
-	void (*read)(struct mmfdev_region *region, void *buf, size_t len,
-		     u64 off);
-	void (*write)(struct mmfdev_region *region, const void *buf,
-		      size_t len, u64 off);
+	int (*read)(struct mmfdev_region *region, void *buf, size_t len,
+		    u64 off);
+	int (*write)(struct mmfdev_region *region, const void *buf,
+		     size_t len, u64 off);
 	int (*sync)(struct mmfdev_region *region);
 	void (*release)(struct mmfdev_region *region);
 };
@@ -121,6 +129,7 @@ int mmfdev_device_register(struct mmfdev_device *mdev);
 void mmfdev_device_unregister(struct mmfdev_device *mdev);
 
 /* Region kinds */
+void mmfdev_ram_exit(void);
 int mmfdev_ram_region_init(struct mmfdev_region *region, const char *name,
 			   u64 size);
 int mmfdev_mmio_region_init(struct mmfdev_region *region, const char *name,

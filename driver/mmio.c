@@ -85,8 +85,8 @@ static void phys_release(struct mmfdev_region *region)
 	region->priv = NULL;
 }
 
-static void mmio_read(struct mmfdev_region *region, void *buf, size_t len,
-		      u64 off)
+static int mmio_read(struct mmfdev_region *region, void *buf, size_t len,
+		     u64 off)
 {
 	struct mmfdev_phys *p = region->priv;
 	void __iomem *addr = p->io + off;
@@ -107,10 +107,11 @@ static void mmio_read(struct mmfdev_region *region, void *buf, size_t len,
 		break;
 #endif
 	}
+	return 0;
 }
 
-static void mmio_write(struct mmfdev_region *region, const void *buf,
-		       size_t len, u64 off)
+static int mmio_write(struct mmfdev_region *region, const void *buf,
+		      size_t len, u64 off)
 {
 	struct mmfdev_phys *p = region->priv;
 	void __iomem *addr = p->io + off;
@@ -131,6 +132,7 @@ static void mmio_write(struct mmfdev_region *region, const void *buf,
 		break;
 #endif
 	}
+	return 0;
 }
 
 static int mmio_sync(struct mmfdev_region *region)
@@ -229,20 +231,22 @@ free_phys:
 	return ret;
 }
 
-static void reserved_read(struct mmfdev_region *region, void *buf,
-			  size_t len, u64 off)
+static int reserved_read(struct mmfdev_region *region, void *buf,
+			 size_t len, u64 off)
 {
 	struct mmfdev_phys *p = region->priv;
 
 	memcpy(buf, p->mem + off, len);
+	return 0;
 }
 
-static void reserved_write(struct mmfdev_region *region, const void *buf,
-			   size_t len, u64 off)
+static int reserved_write(struct mmfdev_region *region, const void *buf,
+			  size_t len, u64 off)
 {
 	struct mmfdev_phys *p = region->priv;
 
 	memcpy(p->mem + off, buf, len);
+	return 0;
 }
 
 static int reserved_sync(struct mmfdev_region *region)
