@@ -73,10 +73,15 @@ run "no literal page size in the driver, library or tests" \
 	sh -c '! grep -rn "4096" driver lib tests include &&
 		! grep -rnwE "0x1000" driver lib include'
 run "checkpatch.pl --strict is clean" scripts/checkpatch.sh
-run "the Raspberry Pi 5 overlay compiles with dtc, without warnings" \
-	sh -c 'out=$(dtc -@ -I dts -O dtb -o build/host/mmfdev-rpi5.dtbo \
-		driver/dts/mmfdev-rpi5-overlay.dts 2>&1) && [ -z "$out" ] ||
-		{ echo "$out"; exit 1; }'
+# The Pi 5 overlays compile and apply to the Raspberry Pi OS stand-in
+# tree; the arm64 lanes apply them to their own kernel's Pi 5 trees.
+while read -r line; do
+	case $line in
+	"ok - "*"# SKIP"*) ;;
+	"ok - "*) tap 0 "${line#ok - }" ;;
+	"not ok - "*) tap 1 "${line#not ok - }" ;;
+	esac
+done < <(scripts/pi5-dt-check.sh)
 
 # The guest-log judge must catch what the tests cannot see.
 judge_says() { # judge_says pass|fail LOG-LINE...

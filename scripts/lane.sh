@@ -343,12 +343,27 @@ check_build_log() {
 	fi
 }
 
+# The Raspberry Pi 5 overlays against the Pi 5 trees of this lane's own
+# kernel packages, when they have the RP1 bus (7.x).  TAP.
+check_pi5_trees() {
+	local dtb
+	dtb=$(find "$KROOT" -name bcm2712-rpi-5-b.dtb | head -n1)
+	[ -n "$dtb" ] || return 0
+	if ! fdtget "$dtb" /__symbols__ pci_ep_bus >/dev/null 2>&1; then
+		echo "ok - $lane: Pi 5 overlays # SKIP $RELEASE's Pi 5 tree has no RP1 bus"
+		return 0
+	fi
+	"$TOP/scripts/pi5-dt-check.sh" "$KROOT" |
+		sed -E "s/^((not )?ok - )/\1$lane: /"
+}
+
 judge() {
 	local tap=$dir/result.tap pass fail skip info page
 
 	"$TOP/scripts/judge.sh" "$LOG" "$lane" > "$tap"
 	check_ivshmem >> "$tap"
 	check_build_log >> "$tap"
+	check_pi5_trees >> "$tap"
 	info=$(grep -m1 '^MMFDEV-GUEST: kernel=' "$LOG" || true)
 	page=$(sed -n 's/.*page_size=\([0-9]*\).*/\1/p' <<<"$info")
 	pass=$(grep -Ec '^ok ' "$tap" || true)
