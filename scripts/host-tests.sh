@@ -71,7 +71,7 @@ run "a program links against the shared library" \
 		/dev/null 2>&1 | grep -q 'No such device'"
 run "no literal page size in the driver, library or tests" \
 	sh -c '! grep -rn "4096" driver lib tests include &&
-		! grep -rnwE "0x1000" driver lib include'
+		! grep -rnwE --include="*.[ch]" "0x1000" driver lib include'
 run "checkpatch.pl --strict is clean" scripts/checkpatch.sh
 # The Pi 5 overlays compile and apply to the Raspberry Pi OS stand-in
 # tree; the arm64 lanes apply them to their own kernel's Pi 5 trees.
