@@ -199,7 +199,7 @@ root_run() {
 # Host tools every build needs.
 ensure_host_tools() {
 	ensure_packages make gcc libc6-dev pkg-config libkmod-dev kmod \
-		xz-utils cpio dwarves bc busybox-static qemu-system-x86 binutils \
+		xz-utils zstd cpio dwarves bc busybox-static qemu-system-x86 binutils \
 		device-tree-compiler \
 		file
 }

@@ -22,6 +22,11 @@ echo "MMFDEV-GUEST: kernel=$(uname -r) arch=$(uname -m) page_size=$((kb * 1024))
 export MMFDEV_MODULE=$ko MMFDEV_MODULE_OPTIONS="$MODULE_OPTIONS"
 export MMFDEV_IVSHMEM_TOKEN="$IVSHMEM_TOKEN" MMFDEV_DT_NODE="$DT_NODE"
 
+# A RAM disk, when the kernel has brd: O_DIRECT needs a block device.
+if [ -f /lib/modules/brd.ko ] && insmod /lib/modules/brd.ko rd_nr=1 rd_size=8192; then
+	export MMFDEV_BLOCK_DEVICE=/dev/ram0
+fi
+
 rc=0
 if ! insmod "$ko" $MODULE_OPTIONS; then
 	echo "MMFDEV-GUEST: insmod $ko failed"

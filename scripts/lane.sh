@@ -47,6 +47,9 @@ arm64)
 	;;
 esac
 
+# Guest memory: enough for a 1 GiB RAM region, which size= caps at half.
+GUEST_MEM=3G
+
 prepare_tools() {
 	ensure_host_tools
 	# The suite also runs as 32-bit programs on x86_64 lanes: static,
@@ -109,12 +112,27 @@ prepare_kernel() {
 			> "$dir/apt-install.log" 2>&1 ||
 			die "cannot install $kbuild_pkg in $LANE_ROOT"
 	fi
+	fetch_brd
 	KDIR=$KROOT/usr/src/$headers_pkg
 	for VMLINUZ in "$KROOT/boot/vmlinuz-$RELEASE" \
 		       "$KROOT/usr/lib/modules/$RELEASE/vmlinuz" ""; do
 		[ -f "$VMLINUZ" ] && break
 	done
 	[ -n "$VMLINUZ" ] || die "no kernel image in $image_pkg"
+}
+
+# The RAM disk driver, for O_DIRECT tests on a real block device: from
+# the image package, or since 7.2 from linux-modules-REL.  Sets BRD_KO
+# (empty when the kernel has none).
+fetch_brd() {
+	BRD_KO=$(find "$KROOT" -name 'brd.ko*' | head -n1)
+	if [ -z "$BRD_KO" ] && in_root apt-cache show \
+		"linux-modules-$RELEASE:$deb_arch" >/dev/null 2>&1; then
+		dpkg-deb --fsys-tarfile \
+			"$(fetch_deb "linux-modules-$RELEASE:$deb_arch")" |
+			tar -x -C "$KROOT" --wildcards '*/drivers/block/brd.ko*'
+		BRD_KO=$(find "$KROOT" -name 'brd.ko*' | head -n1)
+	fi
 }
 
 build_module() {
@@ -229,6 +247,11 @@ build_initramfs() {
 	DT_NODE=$DT_NODE
 	CONF
 	cp "$dir/module/driver/mmfdev.ko" "$root/lib/modules/"
+	case $BRD_KO in
+	*.xz) xz -dc "$BRD_KO" > "$root/lib/modules/brd.ko" ;;
+	*.zst) zstd -qdc "$BRD_KO" > "$root/lib/modules/brd.ko" ;;
+	?*) cp "$BRD_KO" "$root/lib/modules/brd.ko" ;;
+	esac
 	cp "${bins[@]}" "$root/bin/"
 	copy_libs "$root" "$triple" "${bins[@]}"
 	if [ -d "$dir/user32" ]; then
@@ -281,7 +304,7 @@ prepare_dtb() {
 	local dtb=$dir/virt.dtb dts=$dir/virt-mmfdev.dts
 
 	[ "$arch" = arm64 ] || return 0
-	"$qemu" "${qemu_args[@]}" -accel tcg -smp 2 -m 1G -nodefaults \
+	"$qemu" "${qemu_args[@]}" -accel tcg -smp 2 -m "$GUEST_MEM" -nodefaults \
 		-display none -M "virt,dumpdtb=$dtb.qemu" >/dev/null 2>&1 ||
 		die "$lane: qemu could not dump its device tree"
 	dtc -q -I dtb -O dts -o "$dts" "$dtb.qemu"
@@ -322,7 +345,7 @@ boot() {
 	[ "${MMFDEV_KVM:-0}" = 1 ] && accel=kvm
 	LOG=$dir/console-$mode.log
 	log "$lane: booting $RELEASE in $qemu ($accel)"
-	timeout "$t" "$qemu" "${qemu_args[@]}" -accel "$accel" -smp 2 -m 1G \
+	timeout "$t" "$qemu" "${qemu_args[@]}" -accel "$accel" -smp 2 -m "$GUEST_MEM" \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-serial "file:$LOG" -kernel "$VMLINUZ" -initrd "$INITRD" \
 		"${DTB_ARGS[@]}" -device edu -device pci-testdev \
