@@ -56,7 +56,8 @@ LIB_SO		:= $(BUILD)/lib/libmmfdev.so
 LIB_A		:= $(BUILD)/lib/libmmfdev.a
 LIB_PC		:= $(BUILD)/lib/libmmfdev.pc
 EXAMPLES	:= $(BUILD)/examples/mmfdev-hello $(BUILD)/examples/mmfdev-edu
-TESTS		:= $(BUILD)/tests/mmfdev_test $(BUILD)/tests/mmio_test
+TESTS		:= $(BUILD)/tests/mmfdev_test $(BUILD)/tests/mmio_test \
+		   $(BUILD)/tests/ram_test
 HOST_TESTS	:= $(BUILD)/tests/lib_test
 BENCH		:= $(BUILD)/tests/mmfdev_bench
 

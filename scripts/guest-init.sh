@@ -60,7 +60,8 @@ elif [ "$MODE" = demo ]; then
 else
 	ls /dev/mmfdev*
 	# x86_64 lanes add the same suite built as 32-bit programs.
-	for t in mmfdev_test mmio_test mmfdev_test32 mmio_test32; do
+	for t in mmfdev_test mmio_test ram_test mmfdev_test32 mmio_test32 \
+		 ram_test32; do
 		[ -x "/bin/$t" ] || continue
 		echo "# $t"
 		"$t" || rc=$?
