@@ -128,17 +128,35 @@ void mmfdev_device_put(struct mmfdev_device *mdev);
 int mmfdev_device_register(struct mmfdev_device *mdev);
 void mmfdev_device_unregister(struct mmfdev_device *mdev);
 
+/**
+ * enum mmfdev_claim - how an MMIO region holds its range
+ * @MMFDEV_CLAIM_HELD:	the bus glue holds it already (PCI)
+ * @MMFDEV_CLAIM_OWN:	request it; -EBUSY if a driver holds it
+ * @MMFDEV_CLAIM_SHARE:	never request it: map it alongside the driver that
+ *			holds it, now or later (the "shared" opt-in)
+ */
+enum mmfdev_claim {
+	MMFDEV_CLAIM_HELD,
+	MMFDEV_CLAIM_OWN,
+	MMFDEV_CLAIM_SHARE,
+};
+
 /* Region kinds */
 void mmfdev_ram_exit(void);
 int mmfdev_ram_region_init(struct mmfdev_region *region, const char *name,
 			   u64 size);
 int mmfdev_mmio_region_init(struct mmfdev_region *region, const char *name,
-			    phys_addr_t phys, u64 size, bool claim);
+			    phys_addr_t phys, u64 size,
+			    enum mmfdev_claim claim);
 int mmfdev_reserved_region_init(struct mmfdev_region *region,
 				const char *name, phys_addr_t phys, u64 size);
 void mmfdev_ioport_region_init(struct mmfdev_region *region,
 			       const char *name, u64 size);
 void mmfdev_empty_region_init(struct mmfdev_region *region, const char *name);
+
+/* Shared ranges: who holds them */
+void mmfdev_shared_report(struct device *dev, const char *name,
+			  phys_addr_t phys, u64 size);
 
 /* Bus glue */
 int mmfdev_pci_init(void);

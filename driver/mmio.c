@@ -11,6 +11,12 @@
  * readb/w/l/q or writeb/w/l/q; a region smaller than a page, or not
  * page-aligned, is never mapped, since a mapping covers whole pages and
  * would expose whatever registers share them.
+ *
+ * An MMIO range is requested (and refused if a driver holds it), unless
+ * the user opted in to share it with its owner: then it is never
+ * requested, whether or not a driver holds it now, so that a driver that
+ * probes later still gets it; it is only mapped, and flagged
+ * MMFDEV_REGION_FLAG_SHARED.  Sharing never reaches System RAM.
  */
 #include <linux/io.h>
 #include <linux/ioport.h>
@@ -182,14 +188,16 @@ static void phys_region_fill(struct mmfdev_region *region, const char *name,
  * @name:	region name
  * @phys:	physical address
  * @size:	size in bytes; a sub-page or unaligned window is not mappable
- * @claim:	request the range for ourselves (and fail if someone has it);
- *		false when the bus glue already holds it (PCI)
+ * @claim:	MMFDEV_CLAIM_OWN to request the range (and fail if someone
+ *		has it), MMFDEV_CLAIM_HELD when the bus glue already holds it
+ *		(PCI), MMFDEV_CLAIM_SHARE to map it without requesting it
  *
- * Return: 0, -EINVAL (bad size), -EBUSY (someone else owns the range) or
- * -ENOMEM.
+ * Return: 0, -EINVAL (bad size, or a shared range over System RAM), -EBUSY
+ * (someone else owns the range) or -ENOMEM.
  */
 int mmfdev_mmio_region_init(struct mmfdev_region *region, const char *name,
-			    phys_addr_t phys, u64 size, bool claim)
+			    phys_addr_t phys, u64 size,
+			    enum mmfdev_claim claim)
 {
 	struct mmfdev_phys *p;
 	int ret;
@@ -202,11 +210,22 @@ int mmfdev_mmio_region_init(struct mmfdev_region *region, const char *name,
 		return -ENOMEM;
 	p->phys = phys;
 
-	if (claim) {
+	switch (claim) {
+	case MMFDEV_CLAIM_OWN:
 		ret = -EBUSY;
 		if (!request_mem_region(phys, size, "mmfdev"))
 			goto free_phys;
 		p->claimed = true;
+		break;
+	case MMFDEV_CLAIM_SHARE:
+		/* No request keeps the kernel off its own memory: refuse it. */
+		ret = -EINVAL;
+		if (region_intersects(phys, size, IORESOURCE_SYSTEM_RAM,
+				      IORES_DESC_NONE) != REGION_DISJOINT)
+			goto free_phys;
+		break;
+	case MMFDEV_CLAIM_HELD:
+		break;
 	}
 
 	ret = -ENOMEM;
@@ -220,6 +239,8 @@ int mmfdev_mmio_region_init(struct mmfdev_region *region, const char *name,
 			MMFDEV_REGION_FLAG_SIZED;
 	region->cache_modes = mmio_cache_modes();
 	region->cache_default = MMFDEV_CACHE_UC;
+	if (claim == MMFDEV_CLAIM_SHARE)
+		region->flags |= MMFDEV_REGION_FLAG_SHARED;
 	phys_region_fill(region, name, size, p);
 	return 0;
 

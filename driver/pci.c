@@ -54,7 +54,7 @@ static int mmfdev_pci_probe(struct pci_dev *pdev,
 		if (len && pci_resource_flags(pdev, bar) & IORESOURCE_MEM) {
 			ret = mmfdev_mmio_region_init(region, rname,
 						      pci_resource_start(pdev, bar),
-						      len, false);
+						      len, MMFDEV_CLAIM_HELD);
 			if (ret)
 				goto put_device;
 		} else if (len) {

@@ -3,13 +3,18 @@
  * mmfdev physical regions by module parameter, for boards where the user
  * cannot change the device tree:
  *
- *	phys=NAME:ADDRESS:SIZE[,NAME:ADDRESS:SIZE...]
+ *	phys=NAME:ADDRESS:SIZE[:shared][,NAME:ADDRESS:SIZE[:shared]...]
  *
- * e.g. phys=gpio:0x1f000d0000:0x4000.  They become MMIO regions of the
+ * e.g. phys=regs:0xfe200000:0x4000.  They become MMIO regions of the
  * device /dev/mmfdev-phys, in the order given.  A range that overlaps
  * System RAM is refused (EINVAL), and so is one that a driver already
  * holds (EBUSY): the parameter exposes registers nobody else uses, never
  * memory the kernel owns.
+ *
+ * ":shared" opts in to sharing a range with the driver that holds it
+ * (e.g. phys=gpio:0x1f000d0000:0xc000:shared next to the Raspberry Pi 5's
+ * pinctrl driver): mmfdev then maps the range without requesting it, held
+ * or not, and logs one line naming its owner.  System RAM stays refused.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -25,17 +30,20 @@
 static char *phys;
 module_param(phys, charp, 0444);
 MODULE_PARM_DESC(phys,
-		 "MMIO regions of /dev/mmfdev-phys, as NAME:ADDRESS:SIZE[,...]; never over System RAM");
+		 "MMIO regions of /dev/mmfdev-phys, as NAME:ADDRESS:SIZE[:shared][,...]; never over System RAM; \":shared\" maps a range another driver holds, without requesting it");
 
 static struct mmfdev_device *phys_dev;
 
-static int phys_parse_one(char *spec, char **name, u64 *addr, u64 *size)
+/* NAME:ADDRESS:SIZE[:OPTION]; *@opt is NULL without the fourth field. */
+static int phys_parse_one(char *spec, char **name, u64 *addr, u64 *size,
+			  char **opt)
 {
 	char *a, *s, *end;
 
 	*name = strsep(&spec, ":");
 	a = strsep(&spec, ":");
-	s = spec;
+	s = strsep(&spec, ":");
+	*opt = spec;
 	if (!**name || !a || !s)
 		return -EINVAL;
 	*addr = memparse(a, &end);
@@ -54,26 +62,43 @@ static int phys_add_regions(char *list, unsigned int nr)
 
 	for (i = 0; i < nr; i++) {
 		char *spec = strsep(&list, ",");
+		char *name, *opt;
 		u64 addr, size;
-		char *name;
+		bool shared;
 
-		ret = phys_parse_one(spec, &name, &addr, &size);
+		ret = phys_parse_one(spec, &name, &addr, &size, &opt);
 		if (ret) {
-			pr_err("phys: entry %u is not NAME:ADDRESS:SIZE\n", i);
+			pr_err("phys: entry %u is not NAME:ADDRESS:SIZE[:shared]\n",
+			       i);
 			return ret;
 		}
+		if (opt && strcmp(opt, "shared")) {
+			pr_err("phys: %s: the fourth field can only be \"shared\", not \"%s\"\n",
+			       name, opt);
+			return -EINVAL;
+		}
+		shared = !!opt;
 		if (region_intersects(addr, size, IORESOURCE_SYSTEM_RAM,
 				      IORES_DESC_NONE) != REGION_DISJOINT) {
 			pr_err("phys: %s overlaps System RAM: refused\n", name);
 			return -EINVAL;
 		}
 		ret = mmfdev_mmio_region_init(&phys_dev->regions[i], name,
-					      addr, size, true);
+					      addr, size,
+					      shared ? MMFDEV_CLAIM_SHARE :
+						       MMFDEV_CLAIM_OWN);
+		if (ret == -EBUSY) {
+			pr_err("phys: %s: the range is busy (add :shared to share it with its owner)\n",
+			       name);
+			return ret;
+		}
 		if (ret) {
 			pr_err("phys: %s: cannot claim the range (%d)\n", name,
 			       ret);
 			return ret;
 		}
+		if (shared)
+			mmfdev_shared_report(NULL, name, addr, size);
 	}
 	return 0;
 }

@@ -8,6 +8,11 @@
  *  - one reserved-memory region per "memory-region" phandle, named by
  *    "memory-region-names" (else the reserved-memory node's name).
  *
+ * The "reg" windows are requested, and the node does not probe if a
+ * driver holds one, unless the node has the boolean property
+ * "mmfdev,shared": then they are shared with their owner (see mmio.c),
+ * each with one line in the log that names it.
+ *
  * The binding is documented in dts/mmfdev.yaml; dts/ also has an overlay
  * for the Raspberry Pi 5.
  */
@@ -22,11 +27,13 @@
 #include "mmfdev.h"
 
 static int mmfdev_of_add_reg(struct platform_device *pdev,
-			     struct mmfdev_region *region, unsigned int i)
+			     struct mmfdev_region *region, unsigned int i,
+			     bool shared)
 {
 	struct resource *res;
 	const char *name;
 	char buf[MMFDEV_NAME_MAX];
+	int ret;
 
 	res = platform_get_resource(pdev, IORESOURCE_MEM, i);
 	if (!res)
@@ -36,8 +43,14 @@ static int mmfdev_of_add_reg(struct platform_device *pdev,
 		snprintf(buf, sizeof(buf), "reg%u", i);
 		name = buf;
 	}
-	return mmfdev_mmio_region_init(region, name, res->start,
-				       resource_size(res), true);
+	ret = mmfdev_mmio_region_init(region, name, res->start,
+				      resource_size(res),
+				      shared ? MMFDEV_CLAIM_SHARE :
+					       MMFDEV_CLAIM_OWN);
+	if (!ret && shared)
+		mmfdev_shared_report(&pdev->dev, name, res->start,
+				     resource_size(res));
+	return ret;
 }
 
 static int mmfdev_of_add_rmem(struct platform_device *pdev,
@@ -65,6 +78,7 @@ static int mmfdev_of_add_rmem(struct platform_device *pdev,
 static int mmfdev_of_probe(struct platform_device *pdev)
 {
 	struct device_node *np = pdev->dev.of_node;
+	bool shared = of_property_read_bool(np, "mmfdev,shared");
 	unsigned int nr_reg = 0, nr_rmem, i;
 	struct mmfdev_device *mdev;
 	char name[MMFDEV_NAME_MAX];
@@ -83,7 +97,7 @@ static int mmfdev_of_probe(struct platform_device *pdev)
 				     MMFDEV_MAX_REGIONS);
 
 	for (i = 0; i < nr_reg; i++) {
-		ret = mmfdev_of_add_reg(pdev, &mdev->regions[i], i);
+		ret = mmfdev_of_add_reg(pdev, &mdev->regions[i], i, shared);
 		if (ret) {
 			dev_err(&pdev->dev, "reg %u: %d\n", i, ret);
 			goto put_device;

@@ -51,6 +51,11 @@ struct mmfdev_region;
 #define MMFDEV_REGION_MMAP	(1U << 2)	/**< mmfdev_map() works */
 /** mmfdev_read()/mmfdev_write() take one aligned 1/2/4/8-byte access */
 #define MMFDEV_REGION_SIZED	(1U << 3)
+/**
+ * shared with the driver that owns the range (the user opted in): that
+ * driver may change the registers under your mapping
+ */
+#define MMFDEV_REGION_SHARED	(1U << 4)
 
 /* Cache modes, from mmfdev_region_get_cache_modes() and friends. */
 #define MMFDEV_CACHE_UC		1	/**< uncached: registers */
@@ -174,7 +179,7 @@ mmfdev_region_get_name(const struct mmfdev_region *region);
 MMFDEV_API unsigned int
 mmfdev_region_get_kind(const struct mmfdev_region *region);
 
-/** mmfdev_region_get_flags() - MMFDEV_REGION_READ | _WRITE | _MMAP */
+/** mmfdev_region_get_flags() - MMFDEV_REGION_READ | _WRITE | _MMAP | ... */
 MMFDEV_API unsigned int
 mmfdev_region_get_flags(const struct mmfdev_region *region);
 

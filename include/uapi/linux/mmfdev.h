@@ -71,6 +71,14 @@ struct mmfdev_device_info {
  * aligned to its size; anything else is refused with EINVAL.
  */
 #define MMFDEV_REGION_FLAG_SIZED	(1U << 3)
+/*
+ * The range is shared with the driver that owns it: the user opted in
+ * ("mmfdev,shared" in the device tree, ":shared" in the phys= parameter),
+ * and mmfdev maps it without requesting it.  That driver may change the
+ * registers under any mapping, and expects to be the only one touching
+ * them.
+ */
+#define MMFDEV_REGION_FLAG_SHARED	(1U << 4)
 
 /*
  * Cache modes.  @cache_modes holds MMFDEV_CACHE_BIT(mode) for each mode a
