@@ -21,6 +21,7 @@ echo "MMFDEV-GUEST: kernel=$(uname -r) arch=$(uname -m) page_size=$((kb * 1024))
 # host put in the ivshmem file.
 export MMFDEV_MODULE=$ko MMFDEV_MODULE_OPTIONS="$MODULE_OPTIONS"
 export MMFDEV_IVSHMEM_TOKEN="$IVSHMEM_TOKEN" MMFDEV_DT_NODE="$DT_NODE"
+export MMFDEV_DT_SHARED_NODE="$DT_SHARED_NODE" MMFDEV_DT_GPIO_NODE="$DT_GPIO_NODE"
 
 # A RAM disk, when the kernel has brd: O_DIRECT needs a block device.
 if [ -f /lib/modules/brd.ko ] && insmod /lib/modules/brd.ko rd_nr=1 rd_size=8192; then

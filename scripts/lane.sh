@@ -246,6 +246,8 @@ build_initramfs() {
 	MODULE_OPTIONS="$MODULE_OPTIONS"
 	IVSHMEM_TOKEN=$IVSHMEM_TOKEN
 	DT_NODE=$DT_NODE
+	DT_SHARED_NODE=$DT_SHARED_NODE
+	DT_GPIO_NODE=$DT_GPIO_NODE
 	CONF
 	cp "$dir/module/driver/mmfdev.ko" "$root/lib/modules/"
 	case $BRD_KO in
@@ -299,8 +301,15 @@ check_ivshmem() {
 # for this machine, with the PL061 GPIO block handed to mmfdev as a
 # register window ("gpio", 4 KiB: one page on 4 KiB kernels, less than a
 # page on 16 KiB ones) and 2 MiB at the top of RAM reserved for it
-# ("buffer").  Sets DTB_ARGS and DT_NODE.
+# ("buffer").  Two more nodes share their windows ("mmfdev,shared"): one
+# with the PL011 that uart-pl011 holds ("uart", 16 KiB, so a whole number
+# of pages on both; only its first 4 KiB answer), and one shaped like the
+# Raspberry Pi 5's RP1 GPIO node (io, rio and pads: 0xc000 bytes each,
+# 0x10000 apart) on 2 MiB of RAM that no-map keeps from everyone.  Sets
+# DTB_ARGS, DT_NODE, DT_SHARED_NODE and DT_GPIO_NODE.
 DT_NODE=
+DT_SHARED_NODE=
+DT_GPIO_NODE=
 DTB_ARGS=()
 prepare_dtb() {
 	local dtb=$dir/virt.dtb dts=$dir/virt-mmfdev.dts
@@ -325,6 +334,11 @@ prepare_dtb() {
 				reg = <0x0 0x7fe00000 0x0 0x200000>;
 				no-map;
 			};
+
+			gpio-standin@7fc00000 {
+				reg = <0x0 0x7fc00000 0x0 0x200000>;
+				no-map;
+			};
 		};
 
 		mmfdev@9030000 {
@@ -334,11 +348,29 @@ prepare_dtb() {
 			memory-region = <&mmfdev_buffer>;
 			memory-region-names = "buffer";
 		};
+
+		mmfdev@9000000 {
+			compatible = "mmfdev,device";
+			reg = <0x0 0x09000000 0x0 0x4000>;
+			reg-names = "uart";
+			mmfdev,shared;
+		};
+
+		mmfdev@7fc00000 {
+			compatible = "mmfdev,device";
+			reg = <0x0 0x7fc00000 0x0 0xc000>,
+			      <0x0 0x7fc10000 0x0 0xc000>,
+			      <0x0 0x7fc20000 0x0 0xc000>;
+			reg-names = "io", "rio", "pads";
+			mmfdev,shared;
+		};
 	};
 	DTS
 	dtc -q -I dts -O dtb -o "$dtb" "$dts"
 	DTB_ARGS=(-dtb "$dtb")
 	DT_NODE=mmfdev-9030000.mmfdev
+	DT_SHARED_NODE=mmfdev-9000000.mmfdev
+	DT_GPIO_NODE=mmfdev-7fc00000.mmfdev
 }
 
 # Sets LOG.

@@ -9,7 +9,10 @@
  * 1b36:0005).  MMFDEV_IVSHMEM_TOKEN is the string the host put at the
  * start of the ivshmem file; the test writes "MMFDEV-GUEST:<token>" at
  * 64 KiB for the host to check.  MMFDEV_DT_NODE names a device-tree node
- * (e.g. mmfdev-9030000.mmfdev) built as scripts/lane.sh does.
+ * (e.g. mmfdev-9030000.mmfdev) built as scripts/lane.sh does, and so do
+ * MMFDEV_DT_SHARED_NODE (a window shared with the PL011's driver) and
+ * MMFDEV_DT_GPIO_NODE (three shared windows shaped like the Raspberry Pi
+ * 5's GPIO block, on memory nobody else uses).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -774,6 +777,122 @@ static int first_system_ram(unsigned long long *start)
 	return ret;
 }
 
+/* Does /proc/iomem have an entry at @start whose name contains @what? */
+static int iomem_has(unsigned long long start, const char *what)
+{
+	unsigned long long s, e;
+	char line[256];
+	int found = 0, n;
+	FILE *f;
+
+	f = fopen("/proc/iomem", "re");
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		n = 0;
+		found = sscanf(line, " %llx-%llx : %n", &s, &e, &n) == 2 &&
+			n && s == start && strstr(line + n, what);
+	}
+	fclose(f);
+	return found;
+}
+
+/* Has mmfdev itself requested any part of [@start, @end]? */
+static int iomem_mmfdev_holds(unsigned long long start,
+			      unsigned long long end)
+{
+	unsigned long long s, e;
+	char line[256];
+	int found = 0, n;
+	FILE *f;
+
+	f = fopen("/proc/iomem", "re");
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		n = 0;
+		found = sscanf(line, " %llx-%llx : %n", &s, &e, &n) == 2 &&
+			n && !strcmp(line + n, "mmfdev\n") && s <= end &&
+			e >= start;
+	}
+	fclose(f);
+	return found;
+}
+
+/* /dev/kmsg from its end: the records logged from now on; -1 if denied. */
+static int kmsg_from_now(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * The messages of the kernel log records from @fd on, one per line, in a
+ * static buffer that the next call reuses.  Reads them all.
+ */
+static const char *kmsg_messages(int fd)
+{
+	static char buf[1 << 16];
+	char rec[2048], *msg, *nl;
+	size_t used = 0, n;
+	ssize_t got;
+
+	buf[0] = '\0';
+	for (;;) {
+		got = read(fd, rec, sizeof(rec) - 1);
+		if (got < 0 && errno == EPIPE)
+			continue;	/* records overwritten: read on */
+		if (got <= 0)
+			break;
+		rec[got] = '\0';
+		/* "prefix;message\n", then " KEY=value" lines. */
+		msg = strchr(rec, ';');
+		if (!msg)
+			continue;
+		msg++;
+		nl = strchr(msg, '\n');
+		n = nl ? (size_t)(nl - msg) : strlen(msg);
+		if (used + n + 2 > sizeof(buf))
+			break;
+		memcpy(buf + used, msg, n);
+		used += n;
+		buf[used++] = '\n';
+		buf[used] = '\0';
+	}
+	return buf;
+}
+
+/* How many lines of @text contain @needle; the last one goes to @line. */
+static int lines_with(const char *text, const char *needle, char *line,
+		      size_t len)
+{
+	const char *p = text, *nl;
+	int n = 0;
+
+	line[0] = '\0';
+	while ((p = strstr(p, needle))) {
+		while (p > text && p[-1] != '\n')
+			p--;
+		nl = strchr(p, '\n');
+		snprintf(line, len, "%.*s", (int)(nl ? nl - p : (long)strlen(p)),
+			 p);
+		n++;
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+	return n;
+}
+
+/* How many kernel log records from @fd on contain @needle: see lines_with(). */
+static int kmsg_grep(int fd, const char *needle, char *line, size_t len)
+{
+	return lines_with(kmsg_messages(fd), needle, line, len);
+}
+
 TEST_F_TIMEOUT(phys, register_block_by_address, 120)
 {
 	char opts[128];
@@ -809,7 +928,257 @@ TEST_F_TIMEOUT(phys, refused_over_ram_and_bad_syntax, 120)
 	EXPECT_EQ(-EINVAL, module_insert("phys=edu"));
 	EXPECT_EQ(-EINVAL, module_insert("phys=edu:0x1000:0"));
 	EXPECT_EQ(-EINVAL, module_insert("phys=edu:zz:0x1000"));
+	/* Sharing never reaches RAM; "shared" is the only fourth field. */
+	snprintf(opts, sizeof(opts), "phys=ram:0x%llx:0x%lx:shared", ram,
+		 sysconf(_SC_PAGESIZE));
+	EXPECT_EQ(-EINVAL, module_insert(opts));
+	snprintf(opts, sizeof(opts), "phys=edu:0x%llx:0x%lx:share",
+		 self->bar0, sysconf(_SC_PAGESIZE));
+	EXPECT_EQ(-EINVAL, module_insert(opts));
+	snprintf(opts, sizeof(opts), "phys=edu:0x%llx:0x%lx:shared:shared",
+		 self->bar0, sysconf(_SC_PAGESIZE));
+	EXPECT_EQ(-EINVAL, module_insert(opts));
 	EXPECT_NE(0, access("/dev/mmfdev-phys", F_OK));
+}
+
+/*
+ * ":shared" on a range nobody holds: mapped but never requested, so a
+ * driver that comes later (here mmfdev's own PCI binding) still gets it.
+ */
+TEST_F_TIMEOUT(phys, shared_range_left_for_a_later_driver, 120)
+{
+	unsigned long long last = self->bar0 + sysconf(_SC_PAGESIZE) - 1;
+	struct mmfdev_region_info info;
+	char opts[128], want[160], line[1024], node[128];
+	struct mmfdev *dev, *pci;
+	int kmsg;
+	size_t len;
+	void *regs;
+
+	ASSERT_EQ(0, module_remove());
+	kmsg = kmsg_from_now();
+	snprintf(opts, sizeof(opts), "phys=edu:0x%llx:0x%lx:shared",
+		 self->bar0, sysconf(_SC_PAGESIZE));
+	ASSERT_EQ(0, module_insert(opts));
+	ASSERT_EQ(0, mmfdev_open_by_name("mmfdev-phys", 0, &dev));
+	ASSERT_EQ(0, region_info(mmfdev_get_fd(dev), 0, &info));
+	EXPECT_EQ(MMFDEV_REGION_FLAG_READ | MMFDEV_REGION_FLAG_WRITE |
+		  MMFDEV_REGION_FLAG_MMAP | MMFDEV_REGION_FLAG_SIZED |
+		  MMFDEV_REGION_FLAG_SHARED, info.flags);
+	EXPECT_FALSE(iomem_mmfdev_holds(self->bar0, last));
+	if (kmsg >= 0) {
+		snprintf(want, sizeof(want),
+			 "mmfdev: edu: sharing [mem 0x%08llx-0x%08llx] %s",
+			 self->bar0, last, "(no driver holds it now)");
+		EXPECT_EQ(1, kmsg_grep(kmsg, want, line, sizeof(line)))
+			TH_LOG("no line '%s'", want);
+		close(kmsg);
+	}
+
+	/* The PCI driver binds to edu and requests the BAR next to us. */
+	snprintf(node, sizeof(node), "mmfdev-pci-%s", self->bdf);
+	ASSERT_EQ(0, sysfs_write(PCI_DRIVER_DIR "/new_id", "1234 11e8"));
+	ASSERT_EQ(0, mmfdev_open_by_name(node, 0, &pci));
+	EXPECT_TRUE(iomem_mmfdev_holds(self->bar0, last));
+	ASSERT_EQ(0, mmfdev_map(dev, 0, 0, 0, MMFDEV_MAP_READ, &regs, &len));
+	EXPECT_EQ(EDU_ID_VALUE, mmfdev_read32(regs));
+	mmfdev_unmap(regs, len);
+	mmfdev_close(pci);
+	mmfdev_close(dev);
+}
+
+/*
+ * A register block the kernel really holds (a busy range in /proc/iomem),
+ * with registers that are safe to read and whose values are known:
+ *  - arm64: a PL011 (QEMU virt's, held by uart-pl011): its peripheral and
+ *    PrimeCell IDs, the same on every PL011;
+ *  - x86: PCI config space through MMCONFIG (held by the x86 PCI code, and
+ *    on q35 also by the pnp "system" driver): the vendor and device IDs of
+ *    0000:00:00.0, as sysfs has them.
+ * Reads stay inside the block: QEMU aborts on the rest of a PL011's page.
+ */
+struct held_reg {
+	unsigned int off;
+	uint32_t value;
+};
+
+struct held_block {
+	const char *name;		/* region name in phys= */
+	const char *holder;		/* in its /proc/iomem entry */
+	const char *owner;		/* in the log line; NULL: not named */
+	unsigned int nr_regs;
+	struct held_reg regs[5];
+};
+
+/* The block for this architecture, or NULL. */
+static const struct held_block *held_block_here(void)
+{
+#if defined(__aarch64__)
+	static const struct held_block pl011 = {
+		"pl011", "pl011", "with its owner \"uart-pl011\"", 5,
+		{ { 0xfe0, 0x11 }, { 0xff0, 0x0d }, { 0xff4, 0xf0 },
+		  { 0xff8, 0x05 }, { 0xffc, 0xb1 } },
+	};
+
+	return &pl011;
+#elif defined(__x86_64__) || defined(__i386__)
+	/* "PCI MMCONFIG 0000 [bus 00-ff]" on 6.1, "PCI ECAM ..." on 6.12 */
+	static const struct held_block ecam = {
+		"ecam", " 0000 [bus 00-", NULL, 1, { { 0x0, 0 } },
+	};
+
+	return &ecam;
+#else
+	return NULL;
+#endif
+}
+
+/* The start of the first /proc/iomem entry whose name contains @what. */
+static int iomem_find(const char *what, unsigned long long *start)
+{
+	unsigned long long s, e;
+	char line[256];
+	int ret = -ENOENT, n;
+	FILE *f;
+
+	f = fopen("/proc/iomem", "re");
+	if (!f)
+		return -errno;
+	while (ret && fgets(line, sizeof(line), f)) {
+		n = 0;
+		if (sscanf(line, " %llx-%llx : %n", &s, &e, &n) == 2 && n &&
+		    strstr(line + n, what)) {
+			*start = s;
+			ret = 0;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+/* A sysfs file holding one hex number. */
+static int sysfs_hex(const char *path, unsigned int *value)
+{
+	FILE *f = fopen(path, "re");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = fscanf(f, "%x", value) == 1 ? 0 : -EINVAL;
+	fclose(f);
+	return ret;
+}
+
+FIXTURE(held) {
+	struct held_block b;
+	unsigned long long addr;
+	unsigned long page;
+	char opts[128];
+};
+
+FIXTURE_SETUP(held)
+{
+	const char *why = module_cannot_reload();
+	unsigned int vendor, device;
+
+	self->page = sysconf(_SC_PAGESIZE);
+	if (why)
+		SKIP(return, "%s", why);
+	if (!held_block_here())
+		SKIP(return, "no register block known to be held on this arch");
+	self->b = *held_block_here();
+	if (iomem_find(self->b.holder, &self->addr))
+		SKIP(return, "no '%s' in /proc/iomem", self->b.holder);
+	if (self->addr % self->page)
+		SKIP(return, "%s is not page-aligned", self->b.name);
+	if (!strcmp(self->b.name, "ecam")) {
+		/* Bus 0, device 0, function 0: the first 4 KiB. */
+		ASSERT_EQ(0, sysfs_hex("/sys/bus/pci/devices/0000:00:00.0/vendor",
+				       &vendor));
+		ASSERT_EQ(0, sysfs_hex("/sys/bus/pci/devices/0000:00:00.0/device",
+				       &device));
+		self->b.regs[0].value = vendor | device << 16;
+	}
+	snprintf(self->opts, sizeof(self->opts), "phys=%s:0x%llx:0x%lx",
+		 self->b.name, self->addr, self->page);
+}
+
+FIXTURE_TEARDOWN(held)
+{
+	module_remove();
+	module_insert(module_default_options());
+}
+
+/* Without the opt-in nothing changes: EBUSY, and nothing is created. */
+TEST_F_TIMEOUT(held, refused_without_shared, 120)
+{
+	ASSERT_EQ(0, module_remove());
+	EXPECT_EQ(-EBUSY, module_insert(self->opts));
+	EXPECT_NE(0, access("/dev/mmfdev-phys", F_OK));
+	EXPECT_NE(0, access("/dev/mmfdev", F_OK));
+	EXPECT_FALSE(iomem_mmfdev_holds(self->addr,
+					self->addr + self->page - 1));
+}
+
+/* With it: mapped next to its owner, and reads see the device. */
+TEST_F_TIMEOUT(held, shared_with_its_owner, 120)
+{
+	const struct held_block *b = &self->b;
+	unsigned long long last = self->addr + self->page - 1, held = 0;
+	char opts[160], want[160], line[1024];
+	struct mmfdev_region_info info;
+	struct mmfdev *dev;
+	unsigned int i;
+	uint8_t *regs;
+	uint32_t v;
+	size_t len;
+	int kmsg;
+
+	ASSERT_EQ(0, module_remove());
+	kmsg = kmsg_from_now();
+	snprintf(opts, sizeof(opts), "%s:shared", self->opts);
+	ASSERT_EQ(0, module_insert(opts));
+	ASSERT_EQ(0, mmfdev_open_by_name("mmfdev-phys", 0, &dev));
+	ASSERT_EQ(0, region_info(mmfdev_get_fd(dev), 0, &info));
+	EXPECT_STREQ(b->name, info.name);
+	EXPECT_EQ(MMFDEV_REGION_KIND_MMIO, info.kind);
+	EXPECT_EQ(self->page, info.size);
+	EXPECT_EQ(MMFDEV_REGION_FLAG_READ | MMFDEV_REGION_FLAG_WRITE |
+		  MMFDEV_REGION_FLAG_MMAP | MMFDEV_REGION_FLAG_SIZED |
+		  MMFDEV_REGION_FLAG_SHARED, info.flags);
+
+	ASSERT_EQ(0, mmfdev_map(dev, 0, 0, 0, MMFDEV_MAP_READ, (void **)&regs,
+				&len));
+	EXPECT_EQ(self->page, len);
+	for (i = 0; i < b->nr_regs; i++) {
+		const struct held_reg *r = &b->regs[i];
+
+		v = mmfdev_read32(regs + r->off);
+		EXPECT_EQ(r->value, v)
+			TH_LOG("%s 0x%x reads 0x%08x", b->name, r->off, v);
+		v = 0;
+		EXPECT_EQ(4, mmfdev_read(dev, 0, r->off, &v, 4));
+		EXPECT_EQ(r->value, v);
+	}
+	mmfdev_unmap(regs, len);
+	mmfdev_close(dev);
+
+	/* Its owner still holds it; mmfdev requested nothing. */
+	EXPECT_EQ(0, iomem_find(b->holder, &held));
+	EXPECT_EQ(self->addr, held);
+	EXPECT_FALSE(iomem_mmfdev_holds(self->addr, last));
+
+	/* One line in the log, naming the range and, if it can, the owner. */
+	if (kmsg < 0)
+		return;
+	snprintf(want, sizeof(want),
+		 "mmfdev: %s: sharing [mem 0x%08llx-0x%08llx] with its owner",
+		 b->name, self->addr, last);
+	EXPECT_EQ(1, kmsg_grep(kmsg, want, line, sizeof(line)))
+		TH_LOG("no line '%s'", want);
+	if (b->owner)
+		EXPECT_TRUE(strstr(line, b->owner) != NULL) TH_LOG("%s", line);
+	close(kmsg);
 }
 
 /*
@@ -925,6 +1294,298 @@ TEST_F(dt, reserved_memory)
 				(void **)&mem, &len));
 	EXPECT_EQ(MMFDEV_CACHE_UC, mmfdev_mapping_cache_mode(self->dev, mem));
 	mmfdev_unmap(mem, len);
+}
+
+/*
+ * The "reg" windows of the device-tree node behind /dev/@node (named
+ * mmfdev-<platform device>), from its of_node in sysfs, for a parent with
+ * two address and two size cells, as at the root of QEMU's virt tree.
+ * Returns how many, at most @max, or -errno.
+ */
+static int dt_windows(const char *node, unsigned long long *start,
+		      unsigned long long *size, int max)
+{
+	unsigned char reg[16 * 16];
+	char path[256];
+	ssize_t len;
+	int fd, i, j;
+
+	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/of_node/reg",
+		 node + strlen("mmfdev-"));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = read(fd, reg, sizeof(reg));
+	close(fd);
+	if (len < 0 || len % 16)
+		return -EINVAL;
+	for (i = 0; i < len / 16 && i < max; i++) {
+		start[i] = size[i] = 0;
+		for (j = 0; j < 8; j++) {
+			start[i] = start[i] << 8 | reg[16 * i + j];
+			size[i] = size[i] << 8 | reg[16 * i + 8 + j];
+		}
+	}
+	return i;
+}
+
+/* Unbind /dev/@node's platform device from mmfdev and bind it again. */
+static int dt_reprobe(const char *node)
+{
+	const char *pdev = node + strlen("mmfdev-");
+	int ret;
+
+	ret = sysfs_write("/sys/bus/platform/drivers/mmfdev/unbind", pdev);
+	if (!ret)
+		ret = sysfs_write("/sys/bus/platform/drivers/mmfdev/bind", pdev);
+	return ret;
+}
+
+/*
+ * Reprobe /dev/@node and check its log: for each of its @n windows, one
+ * line "<device>: <name>: sharing [mem <window>] <how>".  Returns how
+ * many windows do not have exactly one, or -1 if the log is not readable.
+ */
+static int dt_reprobe_log(const char *node, const char *const *names,
+			  const unsigned long long *start,
+			  const unsigned long long *size, int n, const char *how)
+{
+	char want[256], line[1024];
+	const char *log;
+	int kmsg, bad = 0, i, found;
+
+	kmsg = kmsg_from_now();
+	if (kmsg < 0)
+		return -1;
+	if (dt_reprobe(node)) {
+		close(kmsg);
+		return n;
+	}
+	log = kmsg_messages(kmsg);
+	close(kmsg);
+	for (i = 0; i < n; i++) {
+		snprintf(want, sizeof(want),
+			 "%s: %s: sharing [mem 0x%08llx-0x%08llx] %s",
+			 node + strlen("mmfdev-"), names[i], start[i],
+			 start[i] + size[i] - 1, how);
+		found = lines_with(log, want, line, sizeof(line));
+		if (found != 1) {
+			fprintf(stderr, "# %d lines '%s'\n", found, want);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/*
+ * A device-tree node that shares a 16 KiB window ("uart") with the PL011
+ * that uart-pl011 holds: MMFDEV_DT_SHARED_NODE.  16 KiB is a whole number
+ * of pages on 4 KiB and 16 KiB kernels; only the ID registers are read.
+ */
+#define PL011_PERIPH_ID0	0xfe0
+#define PL011_PCELL_ID0		0xff0
+
+FIXTURE(dt_shared) {
+	struct mmfdev *dev;
+	const char *node;
+	unsigned long long start, size;
+};
+
+FIXTURE_SETUP(dt_shared)
+{
+	self->dev = NULL;
+	self->node = getenv("MMFDEV_DT_SHARED_NODE");
+	if (!self->node || !*self->node)
+		SKIP(return, "MMFDEV_DT_SHARED_NODE is not set");
+	/* The tree has the node: if it did not probe, that is a failure. */
+	ASSERT_EQ(0, mmfdev_open_by_name(self->node, 0, &self->dev));
+	ASSERT_EQ(1, dt_windows(self->node, &self->start, &self->size, 1));
+}
+
+FIXTURE_TEARDOWN(dt_shared)
+{
+	mmfdev_close(self->dev);
+}
+
+TEST_F(dt_shared, reads_its_owners_registers)
+{
+	static const uint32_t pcell[] = { 0x0d, 0xf0, 0x05, 0xb1 };
+	struct mmfdev_region_info info;
+	uint32_t id = 0;
+	uint8_t *regs;
+	size_t len;
+	int i;
+
+	ASSERT_EQ(1, mmfdev_get_num_regions(self->dev));
+	ASSERT_EQ(0, region_info(mmfdev_get_fd(self->dev), 0, &info));
+	EXPECT_STREQ("uart", info.name);
+	EXPECT_EQ(MMFDEV_REGION_KIND_MMIO, info.kind);
+	EXPECT_EQ(16 << 10, info.size);
+	EXPECT_EQ(self->size, info.size);
+	EXPECT_EQ(MMFDEV_REGION_FLAG_READ | MMFDEV_REGION_FLAG_WRITE |
+		  MMFDEV_REGION_FLAG_MMAP | MMFDEV_REGION_FLAG_SIZED |
+		  MMFDEV_REGION_FLAG_SHARED, info.flags);
+
+	EXPECT_EQ(4, mmfdev_read(self->dev, 0, PL011_PERIPH_ID0, &id, 4));
+	EXPECT_EQ(0x11, id);
+	ASSERT_EQ(0, mmfdev_map(self->dev, 0, 0, 0, MMFDEV_MAP_READ,
+				(void **)&regs, &len));
+	EXPECT_EQ(16 << 10, len);
+	EXPECT_EQ(0x11, mmfdev_read32(regs + PL011_PERIPH_ID0));
+	for (i = 0; i < 4; i++) {
+		EXPECT_EQ(pcell[i], mmfdev_read32(regs + PL011_PCELL_ID0 + 4 * i));
+		EXPECT_EQ(4, mmfdev_read(self->dev, 0, PL011_PCELL_ID0 + 4 * i,
+					 &id, 4));
+		EXPECT_EQ(pcell[i], id);
+	}
+	mmfdev_unmap(regs, len);
+
+	/* uart-pl011 still holds it; mmfdev requested nothing. */
+	if (geteuid())
+		return;
+	EXPECT_TRUE(iomem_has(self->start, "pl011"));
+	EXPECT_FALSE(iomem_mmfdev_holds(self->start,
+					self->start + self->size - 1));
+}
+
+/* Each probe logs one line that names the range and uart-pl011. */
+TEST_F_TIMEOUT(dt_shared, one_log_line_naming_the_owner, 60)
+{
+	const char *const names[] = { "uart" };
+	int bad;
+
+	if (geteuid())
+		SKIP(return, "needs root to reprobe");
+	mmfdev_close(self->dev);
+	self->dev = NULL;
+	bad = dt_reprobe_log(self->node, names, &self->start, &self->size, 1,
+			     "with its owner \"uart-pl011\"");
+	if (bad < 0)
+		SKIP(return, "cannot read /dev/kmsg");
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, mmfdev_open_by_name(self->node, 0, &self->dev));
+}
+
+/*
+ * A node shaped like the Raspberry Pi 5's GPIO block (RP1's io, rio and
+ * pads windows: 0xc000 bytes each, 0x10000 apart, "mmfdev,shared"), on
+ * RAM that no-map keeps from everyone else, so that it can be written:
+ * MMFDEV_DT_GPIO_NODE.
+ */
+#define GPIO_WINDOW_SIZE	0xc000
+
+FIXTURE(dt_gpio) {
+	struct mmfdev *dev;
+	const char *node;
+	unsigned long page;
+	unsigned long long start[3], size[3];
+};
+
+FIXTURE_SETUP(dt_gpio)
+{
+	self->dev = NULL;
+	self->page = sysconf(_SC_PAGESIZE);
+	self->node = getenv("MMFDEV_DT_GPIO_NODE");
+	if (!self->node || !*self->node)
+		SKIP(return, "MMFDEV_DT_GPIO_NODE is not set");
+	ASSERT_EQ(0, mmfdev_open_by_name(self->node, 0, &self->dev));
+	ASSERT_EQ(3, dt_windows(self->node, self->start, self->size, 3));
+}
+
+FIXTURE_TEARDOWN(dt_gpio)
+{
+	mmfdev_close(self->dev);
+}
+
+static const char *const gpio_names[] = { "io", "rio", "pads" };
+
+TEST_F(dt_gpio, three_shared_windows)
+{
+	struct mmfdev_region_info info;
+	unsigned int i;
+
+	ASSERT_EQ(3, mmfdev_get_num_regions(self->dev));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, region_info(mmfdev_get_fd(self->dev), i, &info));
+		EXPECT_STREQ(gpio_names[i], info.name);
+		EXPECT_EQ(MMFDEV_REGION_KIND_MMIO, info.kind);
+		EXPECT_EQ(GPIO_WINDOW_SIZE, info.size);
+		EXPECT_EQ(MMFDEV_REGION_FLAG_READ | MMFDEV_REGION_FLAG_WRITE |
+			  MMFDEV_REGION_FLAG_MMAP | MMFDEV_REGION_FLAG_SIZED |
+			  MMFDEV_REGION_FLAG_SHARED, info.flags);
+		EXPECT_EQ(MMFDEV_CACHE_UC, info.cache_default);
+		EXPECT_EQ(self->start[0] + i * 0x10000, self->start[i]);
+		EXPECT_EQ(0, self->start[i] % (16 << 10));
+	}
+}
+
+/* Written through one mapping: pread and a second mapping see it. */
+TEST_F(dt_gpio, written_through_a_mapping_read_back)
+{
+	uint32_t v, want, offs[4];
+	uint8_t *map[3], *page1;
+	unsigned int i, k;
+	size_t len;
+
+	offs[0] = 0;
+	offs[1] = 4;
+	offs[2] = self->page + 8;
+	offs[3] = GPIO_WINDOW_SIZE - 4;
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, mmfdev_map(self->dev, i, 0, 0,
+					MMFDEV_MAP_READ | MMFDEV_MAP_WRITE,
+					(void **)&map[i], &len));
+		ASSERT_EQ(GPIO_WINDOW_SIZE, len);
+		for (k = 0; k < 4; k++)
+			mmfdev_write32(map[i] + offs[k], 0x6f700000 | i << 8 | k);
+	}
+	EXPECT_EQ(0, mmfdev_sync(map[0], GPIO_WINDOW_SIZE));
+
+	for (i = 0; i < 3; i++) {
+		/* The windows do not alias each other. */
+		for (k = 0; k < 4; k++) {
+			want = 0x6f700000 | i << 8 | k;
+			EXPECT_EQ(want, mmfdev_read32(map[i] + offs[k]));
+			v = 0;
+			EXPECT_EQ(4, mmfdev_read(self->dev, i, offs[k], &v, 4));
+			EXPECT_EQ(want, v);
+		}
+		/* A second mapping, of the second page only. */
+		ASSERT_EQ(0, mmfdev_map(self->dev, i, self->page, self->page,
+					MMFDEV_MAP_READ, (void **)&page1,
+					&len));
+		EXPECT_EQ(0x6f700002 | i << 8, mmfdev_read32(page1 + 8));
+		/* And the other way: pwrite, then the mappings. */
+		v = 0x5eed0000 | i;
+		EXPECT_EQ(4, mmfdev_write(self->dev, i, self->page + 12, &v,
+					  4));
+		EXPECT_EQ(v, mmfdev_read32(page1 + 12));
+		EXPECT_EQ(v, mmfdev_read32(map[i] + self->page + 12));
+		mmfdev_unmap(page1, len);
+		mmfdev_unmap(map[i], GPIO_WINDOW_SIZE);
+	}
+}
+
+/* Never requested; each probe logs one line per window, held by nobody. */
+TEST_F_TIMEOUT(dt_gpio, not_requested_one_log_line_each, 60)
+{
+	unsigned int i;
+	int bad;
+
+	if (geteuid())
+		SKIP(return, "needs root to read /proc/iomem and reprobe");
+	for (i = 0; i < 3; i++)
+		EXPECT_FALSE(iomem_mmfdev_holds(self->start[i],
+						self->start[i] +
+						self->size[i] - 1));
+	mmfdev_close(self->dev);
+	self->dev = NULL;
+	bad = dt_reprobe_log(self->node, gpio_names, self->start, self->size,
+			     3, "(no driver holds it now)");
+	if (bad < 0)
+		SKIP(return, "cannot read /dev/kmsg");
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, mmfdev_open_by_name(self->node, 0, &self->dev));
 }
 
 int main(int argc, char **argv)
