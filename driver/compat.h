@@ -66,4 +66,27 @@ static inline struct file *mmfdev_shmem_file_setup(struct vfsmount *mnt,
 #endif
 }
 
+/*
+ * Huge PFN mappings: since 6.12, huge_fault takes an order and PFN maps
+ * get special PMD entries where the architecture supports them; before,
+ * device memory is mapped page by page.  6.17 dropped pfn_t.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) && \
+	IS_ENABLED(CONFIG_ARCH_SUPPORTS_PMD_PFNMAP)
+#define MMFDEV_HUGE_PFNMAP	1
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0)
+#include <linux/pfn_t.h>
+#endif
+
+static inline vm_fault_t mmfdev_insert_pfn_pmd(struct vm_fault *vmf,
+					       unsigned long pfn, bool write)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0)
+	return vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV), write);
+#else
+	return vmf_insert_pfn_pmd(vmf, pfn, write);
+#endif
+}
+#endif
+
 #endif /* _MMFDEV_COMPAT_H */

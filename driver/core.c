@@ -142,6 +142,39 @@ static vm_fault_t mmfdev_vm_fault(struct vm_fault *vmf)
 	return ret;
 }
 
+#ifdef MMFDEV_HUGE_PFNMAP
+/*
+ * A whole PMD of device memory with one entry, where the VMA, the region
+ * and the physical address line up; the core falls back to
+ * mmfdev_vm_fault() otherwise.
+ */
+static vm_fault_t mmfdev_vm_huge_fault(struct vm_fault *vmf,
+				       unsigned int order)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mmfdev_device *mdev = vma->vm_file->private_data;
+	unsigned long addr = vmf->address & PMD_MASK;
+	unsigned long pgoff = (vma->vm_pgoff & (MMFDEV_WINDOW_PAGES - 1)) +
+			      ((addr - vma->vm_start) >> PAGE_SHIFT);
+	struct mmfdev_region *region;
+	vm_fault_t ret = VM_FAULT_FALLBACK;
+
+	if (order != PMD_SHIFT - PAGE_SHIFT || addr < vma->vm_start ||
+	    addr + PMD_SIZE > vma->vm_end)
+		return VM_FAULT_FALLBACK;
+
+	down_read(&mdev->lock);
+	region = mmfdev_region_get(mdev, MMFDEV_VMA_INDEX(vma));
+	if (mdev->dead)
+		ret = VM_FAULT_SIGBUS;
+	else if (region && region->ops->huge_fault &&
+		 mmfdev_pages_inside(region, pgoff, PMD_SIZE >> PAGE_SHIFT))
+		ret = region->ops->huge_fault(region, vmf, pgoff);
+	up_read(&mdev->lock);
+	return ret;
+}
+#endif
+
 /*
  * ptrace and gdb reach a mapping of device memory through this: do the
  * access through the region, in naturally aligned pieces of at most 8
@@ -187,6 +220,9 @@ static int mmfdev_vm_access(struct vm_area_struct *vma, unsigned long addr,
 
 static const struct vm_operations_struct mmfdev_vm_ops = {
 	.fault = mmfdev_vm_fault,
+#ifdef MMFDEV_HUGE_PFNMAP
+	.huge_fault = mmfdev_vm_huge_fault,
+#endif
 	.access = mmfdev_vm_access,
 };
 

@@ -47,6 +47,9 @@ struct mmfdev_region;
  *		Only for kinds that hand VMAs over.
  * @fault:	insert the page at @pgoff of the region for @vmf; called
  *		under the device lock, only while the device is alive.
+ * @huge_fault: map the PMD-sized block at @pgoff with one entry, or return
+ *		VM_FAULT_FALLBACK; called like @fault, on kernels that
+ *		can map PFNs huge.
  * @read:	copy @len bytes at @off into @buf, a kernel buffer; the core
  *		checked the range and, for MMFDEV_REGION_FLAG_SIZED regions,
  *		that this is one aligned access of 1, 2, 4 or 8 bytes.
@@ -66,6 +69,8 @@ struct mmfdev_region_ops {
 			 struct vm_area_struct *vma);
 	vm_fault_t (*fault)(struct mmfdev_region *region, struct vm_fault *vmf,
 			    unsigned long pgoff);
+	vm_fault_t (*huge_fault)(struct mmfdev_region *region,
+				 struct vm_fault *vmf, unsigned long pgoff);
 	int (*read)(struct mmfdev_region *region, void *buf, size_t len,
 		    u64 off);
 	int (*write)(struct mmfdev_region *region, const void *buf,

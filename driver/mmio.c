@@ -77,6 +77,23 @@ static vm_fault_t phys_fault(struct mmfdev_region *region,
 	return VM_FAULT_NOPAGE;
 }
 
+#ifdef MMFDEV_HUGE_PFNMAP
+/* One PMD entry, when the physical address is PMD-aligned too. */
+static vm_fault_t phys_huge_fault(struct mmfdev_region *region,
+				  struct vm_fault *vmf, unsigned long pgoff)
+{
+	struct mmfdev_phys *p = region->priv;
+	unsigned long pfn = PHYS_PFN(p->phys) + pgoff;
+
+	if (!IS_ALIGNED(pfn, PMD_SIZE >> PAGE_SHIFT))
+		return VM_FAULT_FALLBACK;
+	return mmfdev_insert_pfn_pmd(vmf, pfn,
+				     vmf->flags & FAULT_FLAG_WRITE);
+}
+#else
+#define phys_huge_fault	NULL
+#endif
+
 static void phys_release(struct mmfdev_region *region)
 {
 	struct mmfdev_phys *p = region->priv;
@@ -151,6 +168,7 @@ static int mmio_sync(struct mmfdev_region *region)
 static const struct mmfdev_region_ops mmio_ops = {
 	.mmap = phys_mmap,
 	.fault = phys_fault,
+	.huge_fault = phys_huge_fault,
 	.read = mmio_read,
 	.write = mmio_write,
 	.sync = mmio_sync,
@@ -280,6 +298,7 @@ static int reserved_sync(struct mmfdev_region *region)
 static const struct mmfdev_region_ops reserved_ops = {
 	.mmap = phys_mmap,
 	.fault = phys_fault,
+	.huge_fault = phys_huge_fault,
 	.read = reserved_read,
 	.write = reserved_write,
 	.sync = reserved_sync,

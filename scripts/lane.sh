@@ -272,7 +272,7 @@ build_initramfs() {
 #    host file below, so the host can check what the guest wrote;
 #  pci-testdev (1b36:0005): BAR0 MMIO and BAR1 I/O ports.
 MODULE_OPTIONS="pci_ids=1234:11e8,1af4:1110,1b36:0005"
-IVSHMEM_SIZE=$((1 << 20))
+IVSHMEM_SIZE=$((64 << 20))
 IVSHMEM_GUEST_AT=$((64 << 10))
 
 # Sets IVSHMEM_FILE and IVSHMEM_TOKEN: the host's bytes at offset 0.

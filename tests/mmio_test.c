@@ -26,6 +26,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -627,6 +629,66 @@ TEST_F_TIMEOUT(ivshmem, fuzz_arguments, 120)
 		ASSERT_EQ(0, region_info(fd, i, &info));
 		EXPECT_EQ(0, fuzz_region(fd, &info, 500, 0, 0x1000 + i));
 	}
+}
+
+static long minor_faults(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
+
+/* Does the running kernel map PFNs with huge entries (6.12 and later)? */
+static int kernel_maps_huge_pfns(void)
+{
+	unsigned int major = 0, minor = 0;
+	struct utsname u;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return 0;
+	return major > 6 || (major == 6 && minor >= 12);
+}
+
+/*
+ * BAR2 is 64 MiB of memory, naturally aligned: touching all of it takes
+ * one fault per PMD (2 MiB with 4 KiB pages, 32 MiB with 16 KiB pages)
+ * where the kernel can map PFNs huge (for 64-bit processes, whose big
+ * mappings it aligns), and one per 16 pages (fault-around) otherwise.
+ */
+TEST_F(ivshmem, huge_entries_where_aligned)
+{
+	size_t page = sysconf(_SC_PAGESIZE), pmd = page * (page / 8), len, i;
+	struct mmfdev_region_info bar2;
+	volatile uint8_t *shm;
+	long faults, pmds;
+	void *addr;
+	int huge;
+
+	ASSERT_EQ(0, region_info(mmfdev_get_fd(self->dev), 2, &bar2));
+	if (bar2.size < 2 * pmd)
+		SKIP(return, "BAR2 is %llu bytes, less than two PMDs",
+		     (unsigned long long)bar2.size);
+	ASSERT_EQ(0, mmfdev_map(self->dev, 2, 0, 0,
+				MMFDEV_MAP_READ | MMFDEV_MAP_WRITE, &addr, &len));
+	shm = addr;
+	/* The kernel aligns big mappings for 64-bit processes only. */
+	huge = sizeof(void *) == 8 && kernel_maps_huge_pfns();
+	if (huge)
+		EXPECT_EQ(0, (uintptr_t)addr % pmd) TH_LOG("not PMD-aligned");
+
+	faults = minor_faults();
+	for (i = 0; i < len; i += page)
+		(void)mmfdev_read32(shm + i);
+	faults = minor_faults() - faults;
+	pmds = len / pmd;
+	TH_LOG("%zu bytes, %zu-byte PMDs: %ld faults", len, pmd, faults);
+	if (huge) {
+		EXPECT_LE(faults, pmds + 2);
+	} else {
+		EXPECT_LE(faults, (long)(len / page / 16) + 2);
+	}
+	mmfdev_unmap(addr, len);
 }
 
 /* BAR0 is 256 bytes of registers: never mapped, read with sized access. */
