@@ -33,6 +33,12 @@ if ! insmod "$ko" $MODULE_OPTIONS; then
 	echo "MMFDEV-GUEST: insmod $ko failed"
 	rc=1
 elif [ "$MODE" = bench ]; then
+	# The huge-mapping lines want a 1 GiB RAM region (the guest has 3 GiB).
+	if ! rmmod mmfdev || ! insmod "$ko" $MODULE_OPTIONS size=1G; then
+		echo "MMFDEV-GUEST: cannot reload mmfdev with size=1G"
+		rc=1
+		[ -e /dev/mmfdev ] || insmod "$ko" $MODULE_OPTIONS
+	fi
 	for d in /sys/bus/pci/devices/*; do
 		[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] &&
 			export MMFDEV_BENCH_PCI="mmfdev-pci-${d##*/}"

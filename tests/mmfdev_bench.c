@@ -8,16 +8,23 @@
  *   mmfdev_bench [NODE]        default /dev/mmfdev
  *
  * MMFDEV_BENCH_PCI names an edu device node (mmfdev-pci-...) for the MMIO
- * lines; they are left out without it.
+ * lines; they are left out without it.  The huge-mapping lines need a RAM
+ * region of 64 MiB and 1 GiB (size=1G); they are left out, with a line that
+ * says so, when it is smaller.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -130,15 +137,76 @@ static void bench_first_touch(struct mmfdev *dev, size_t len, size_t page)
 	       anon_us);
 }
 
+/*
+ * Round trips of one byte between two processes through two pipes: at
+ * most @trips, and if @budget is not 0, no more than fit in @budget
+ * seconds.  Microseconds each, or -1; *@done gets how many were made.
+ * Either side sees EOF when the other is done, or dies.
+ */
+static double pipe_ping_pong_us(int trips, double budget, int *done)
+{
+	int up[2], down[2], i = 0, status;
+	double t, us = -1;
+	bool failed = false;
+	pid_t pid;
+	ssize_t n;
+	char c = 0;
+
+	if (pipe(up))
+		return -1;
+	if (pipe(down)) {
+		close(up[0]);
+		close(up[1]);
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(up[0]);
+		close(down[1]);
+		for (i = 0; i < trips; i++) {
+			n = read(down[0], &c, 1);
+			if (!n)
+				_exit(0);
+			if (n != 1 || write(up[1], &c, 1) != 1)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(up[1]);
+	close(down[0]);
+	if (pid > 0) {
+		t = now();
+		while (i < trips) {
+			if (write(down[1], &c, 1) != 1 ||
+			    read(up[0], &c, 1) != 1) {
+				failed = true;
+				break;
+			}
+			i++;
+			if (budget && now() - t >= budget)
+				break;
+		}
+		if (!failed && i)
+			us = (now() - t) * 1e6 / i;
+	}
+	close(up[0]);
+	close(down[1]);
+	if (pid > 0 && (waitpid(pid, &status, 0) != pid ||
+			!WIFEXITED(status) || WEXITSTATUS(status)))
+		us = -1;
+	if (done)
+		*done = i;
+	return us;
+}
+
 /* Round trips between two processes: a flag in a shared mapping vs a pipe. */
 static void bench_ping_pong(struct mmfdev *dev, size_t page)
 {
 	const int trips = 2000;
-	int up[2], down[2], i;
 	double t, shm_us, pipe_us;
 	volatile uint32_t *flag;
 	pid_t pid;
-	char c = 0;
+	int i;
 
 	if (mmfdev_map(dev, 0, 0, page, MMFDEV_MAP_READ | MMFDEV_MAP_WRITE,
 		       (void **)&flag, NULL))
@@ -165,21 +233,9 @@ static void bench_ping_pong(struct mmfdev *dev, size_t page)
 	waitpid(pid, NULL, 0);
 	mmfdev_unmap((void *)flag, page);
 
-	if (pipe(up) || pipe(down))
+	pipe_us = pipe_ping_pong_us(trips, 0, NULL);
+	if (pipe_us < 0)
 		return;
-	pid = fork();
-	if (pid == 0) {
-		for (i = 0; i < trips; i++)
-			if (read(down[0], &c, 1) != 1 || write(up[1], &c, 1) != 1)
-				_exit(1);
-		_exit(0);
-	}
-	t = now();
-	for (i = 0; i < trips; i++)
-		if (write(down[1], &c, 1) != 1 || read(up[0], &c, 1) != 1)
-			break;
-	pipe_us = (now() - t) * 1e6 / trips;
-	waitpid(pid, NULL, 0);
 	report("ping-pong round trip", "us", "mapping", shm_us, "pipe",
 	       pipe_us);
 }
@@ -259,15 +315,530 @@ close_dev:
 	mmfdev_close(dev);
 }
 
+/* What one PMD entry maps: 2 MiB with 4 KiB pages, 32 MiB with 16 KiB. */
+static size_t pmd_size(size_t page)
+{
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
+			"r");
+	unsigned long size = 0;
+
+	if (f) {
+		if (fscanf(f, "%lu", &size) != 1)
+			size = 0;
+		fclose(f);
+	}
+	/* Without THP: a page table page of 8-byte entries. */
+	return size ? size : page * (page / sizeof(uint64_t));
+}
+
+/*
+ * The "FIELD: N kB" line of the VMA that holds @addr in /proc/self/smaps:
+ * N, or -1 when there is no such VMA or line.
+ */
+static long smaps_kb(const void *addr, const char *field)
+{
+	size_t n = strlen(field);
+	unsigned long start, end;
+	bool inside = false;
+	char line[256];
+	long kb = -1;
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		/* A VMA's first line: "start-end perms ..." */
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2) {
+			if (inside)
+				break;
+			inside = (uintptr_t)addr >= start &&
+				 (uintptr_t)addr < end;
+		} else if (inside && !strncmp(line, field, n) &&
+			   line[n] == ':') {
+			kb = strtol(line + n + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return kb;
+}
+
+/*
+ * @len bytes at an address that is a multiple of @align, inside a
+ * reservation of @len + @align bytes whose ends are given back.  @prot
+ * PROT_NONE only reserves, for a MAP_FIXED mapping on top.
+ */
+static void *mmap_aligned(size_t len, size_t align, int prot)
+{
+	char *r, *p;
+
+	r = mmap(NULL, len + align, prot, MAP_PRIVATE | MAP_ANONYMOUS |
+		 MAP_NORESERVE, -1, 0);
+	if (r == MAP_FAILED)
+		return NULL;
+	p = (char *)(((uintptr_t)r + align - 1) & ~(uintptr_t)(align - 1));
+	if (p > r)
+		munmap(r, p - r);
+	munmap(p + len, r + len + align - (p + len));
+	return p;
+}
+
+/* Region 0's offset for mmap(), from main(). */
+static uint64_t ram_offset;
+
+/*
+ * @len bytes of the RAM region at a multiple of @align, so that huge
+ * entries can map them.  The driver's get_unmapped_area aligns mappings
+ * that big on its own; *@by_driver says whether it did.  If it did not,
+ * the region is mapped again over an aligned reservation.
+ */
+static void *map_ram_aligned(struct mmfdev *dev, size_t len, size_t align,
+			     bool *by_driver)
+{
+	void *p, *want;
+
+	if (mmfdev_map(dev, 0, 0, len, MMFDEV_MAP_READ | MMFDEV_MAP_WRITE,
+		       &p, NULL))
+		return NULL;
+	*by_driver = !((uintptr_t)p % align);
+	if (*by_driver)
+		return p;
+	mmfdev_unmap(p, len);
+	want = mmap_aligned(len, align, PROT_NONE);
+	if (!want)
+		return NULL;
+	p = mmap(want, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		 mmfdev_get_fd(dev), (off_t)ram_offset);
+	if (p == MAP_FAILED) {
+		munmap(want, len);
+		return NULL;
+	}
+	return p;
+}
+
+/*
+ * Streaming through 64 MiB of the RAM region, mapped where PMD entries
+ * can map it, against anonymous memory with MADV_HUGEPAGE.  Interleaved,
+ * best pass of each.
+ */
+static void bench_stream_huge(struct mmfdev *dev, size_t region, size_t pmd)
+{
+	const size_t len = 64u << 20;
+	double dw = 0, dr = 0, aw = 0, ar = 0, w, r;
+	bool by_driver = false;
+	void *map, *anon;
+	int k;
+
+	if (region < len) {
+		printf("bench: 64 MiB stream left out: the RAM region has %zu bytes\n",
+		       region);
+		return;
+	}
+	map = map_ram_aligned(dev, len, pmd, &by_driver);
+	anon = mmap_aligned(len, pmd, PROT_READ | PROT_WRITE);
+	if (!map || !anon) {
+		printf("bench: 64 MiB stream left out: cannot map it (%s)\n",
+		       map ? "anon" : "mmfdev");
+		goto out;
+	}
+	madvise(anon, len, MADV_HUGEPAGE);
+	/* The first pass faults both in. */
+	stream(map, len, 1, &w, &r);
+	stream(anon, len, 1, &w, &r);
+	printf("bench: 64 MiB: mmfdev %s-aligned, ShmemPmdMapped %ld kB; anon AnonHugePages %ld kB\n",
+	       by_driver ? "driver" : "bench", smaps_kb(map, "ShmemPmdMapped"),
+	       smaps_kb(anon, "AnonHugePages"));
+	for (k = 0; k < 8; k++) {
+		stream(map, len, 1, &w, &r);
+		if (w > dw)
+			dw = w;
+		if (r > dr)
+			dr = r;
+		stream(anon, len, 1, &w, &r);
+		if (w > aw)
+			aw = w;
+		if (r > ar)
+			ar = r;
+	}
+	report("stream write 64M huge", "MB/s", "mmfdev", dw, "anon-thp", aw);
+	report("stream read 64M huge", "MB/s", "mmfdev", dr, "anon-thp", ar);
+out:
+	if (anon)
+		munmap(anon, len);
+	if (map)
+		mmfdev_unmap(map, len);
+}
+
+/*
+ * mmap, one write per page, munmap of 1 GiB of the RAM region, against
+ * MAP_POPULATE of private anonymous memory, touched and unmapped the same
+ * way: milliseconds each, best of three, interleaved.  The first round
+ * also reads, untimed, how much of each was PMD-mapped.
+ */
+static void bench_map_1g(struct mmfdev *dev, size_t region, size_t page,
+			 size_t pmd)
+{
+	const size_t len = (size_t)1 << 30;
+	long shmem_kb = -1, file_kb = -1, anon_kb = -1;
+	double t, dev_ms = 0, anon_ms = 0, ms;
+	bool by_driver = false;
+	volatile char *p;
+	int r, rounds = 3;
+	size_t i;
+
+	if (region < len) {
+		printf("bench: 1 GiB map+touch left out: the RAM region has %zu bytes (size=1G)\n",
+		       region);
+		return;
+	}
+	for (r = 0; r < rounds; r++) {
+		t = now();
+		p = map_ram_aligned(dev, len, pmd, &by_driver);
+		if (!p) {
+			printf("bench: 1 GiB map+touch left out: cannot map the region\n");
+			return;
+		}
+		for (i = 0; i < len; i += page)
+			p[i] = 1;
+		ms = (now() - t) * 1e3;
+		if (!r) {
+			shmem_kb = smaps_kb((void *)p, "ShmemPmdMapped");
+			file_kb = smaps_kb((void *)p, "FilePmdMapped");
+		}
+		t = now();
+		mmfdev_unmap((void *)p, len);
+		ms += (now() - t) * 1e3;
+		if (!r || ms < dev_ms)
+			dev_ms = ms;
+
+		t = now();
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+			 MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (p == MAP_FAILED) {
+			printf("bench: 1 GiB map+touch left out: no anonymous GiB\n");
+			return;
+		}
+		for (i = 0; i < len; i += page)
+			p[i] = 1;
+		ms = (now() - t) * 1e3;
+		if (!r)
+			anon_kb = smaps_kb((void *)p, "AnonHugePages");
+		t = now();
+		munmap((void *)p, len);
+		ms += (now() - t) * 1e3;
+		if (!r || ms < anon_ms)
+			anon_ms = ms;
+	}
+	printf("bench: 1 GiB: mmfdev %s-aligned, PMD-mapped %ld kB of %zu (Shmem %ld, File %ld); anon-pop AnonHugePages %ld kB\n",
+	       by_driver ? "driver" : "bench",
+	       (shmem_kb > 0 ? shmem_kb : 0) + (file_kb > 0 ? file_kb : 0),
+	       len >> 10, shmem_kb, file_kb, anon_kb);
+	report("map+touch+unmap 1 GiB", "ms", "mmfdev", dev_ms, "anon-pop",
+	       anon_ms);
+}
+
+/*
+ * The condition-variable ping-pong: a process-shared mutex and condvar in
+ * one page that each process maps for itself, from the mmfdev node or
+ * from a file on tmpfs.
+ */
+struct cv_shared {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	uint32_t seq;		/* odd: the parent's turn is over */
+};
+
+/* The parent's last word: no more round trips. */
+#define CV_STOP		UINT32_MAX
+
+struct cv_backing {
+	bool mmfdev;		/* the node at @path (NULL: the default) */
+	const char *path;	/* else this file */
+};
+
+/* Give up on a round trip, in either process, after this long. */
+#define CV_TIMEOUT	60
+
+static struct cv_shared *cv_attach(const struct cv_backing *b, size_t page,
+				   struct mmfdev **devp)
+{
+	void *p;
+	int fd;
+
+	*devp = NULL;
+	if (b->mmfdev) {
+		if (mmfdev_open(b->path, 0, devp))
+			return NULL;
+		if (mmfdev_map(*devp, 0, 0, page, MMFDEV_MAP_READ |
+			       MMFDEV_MAP_WRITE, &p, NULL)) {
+			mmfdev_close(*devp);
+			*devp = NULL;
+			return NULL;
+		}
+		return p;
+	}
+	fd = open(b->path, O_RDWR | O_CREAT, 0600);
+	if (fd < 0)
+		return NULL;
+	p = MAP_FAILED;
+	if (!ftruncate(fd, page))
+		p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void cv_detach(struct cv_shared *s, size_t page, struct mmfdev *dev)
+{
+	munmap(s, page);
+	if (dev)
+		mmfdev_close(dev);
+}
+
+static void cv_deadline(struct timespec *ts)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += CV_TIMEOUT;
+}
+
+/* The child: wait for the parent's odd number, answer with the next. */
+static void cv_child(const struct cv_backing *b, size_t page, int trips,
+		     int in, int out)
+{
+	struct timespec deadline;
+	struct cv_shared *s;
+	struct mmfdev *dev;
+	char c;
+	int i;
+
+	alarm(2 * CV_TIMEOUT);
+	if (read(in, &c, 1) != 1)
+		_exit(1);
+	s = cv_attach(b, page, &dev);
+	if (!s || write(out, &c, 1) != 1)
+		_exit(1);
+	cv_deadline(&deadline);
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < trips; i++) {
+		while (s->seq != 2 * (uint32_t)i + 1 && s->seq != CV_STOP)
+			if (pthread_cond_timedwait(&s->cond, &s->lock,
+						   &deadline))
+				_exit(1);
+		if (s->seq == CV_STOP)
+			break;
+		s->seq = 2 * i + 2;
+		pthread_cond_signal(&s->cond);
+	}
+	pthread_mutex_unlock(&s->lock);
+	cv_detach(s, page, dev);
+	_exit(0);
+}
+
+static bool cv_init(struct cv_shared *s)
+{
+	pthread_mutexattr_t ma;
+	pthread_condattr_t ca;
+	bool ok;
+
+	pthread_mutexattr_init(&ma);
+	pthread_condattr_init(&ca);
+	ok = !pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED) &&
+	     !pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED) &&
+	     !pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) &&
+	     !pthread_mutex_init(&s->lock, &ma) &&
+	     !pthread_cond_init(&s->cond, &ca);
+	s->seq = 0;
+	pthread_condattr_destroy(&ca);
+	pthread_mutexattr_destroy(&ma);
+	return ok;
+}
+
+/*
+ * Round trips through a condvar on @b, after fork(): both processes open
+ * and map @b themselves.  At most @trips, and no more than fit in @budget
+ * seconds.  Microseconds each, or -1; *@done gets how many were made.
+ */
+static double cv_ping_pong_us(const struct cv_backing *b, size_t page,
+			      int trips, double budget, int *done)
+{
+	struct cv_shared *s = NULL;
+	struct mmfdev *dev = NULL;
+	struct timespec deadline;
+	int up[2], down[2], i = 0, status;
+	double t = 0, us = -1;
+	bool locked = false;
+	pid_t pid;
+	char c = 0;
+
+	if (pipe(up))
+		return -1;
+	if (pipe(down)) {
+		close(up[0]);
+		close(up[1]);
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(up[0]);
+		close(down[1]);
+		cv_child(b, page, trips, down[0], up[1]);
+	}
+	close(up[1]);
+	close(down[0]);
+	if (pid < 0)
+		goto out;
+	s = cv_attach(b, page, &dev);
+	if (!s || !cv_init(s))
+		goto out;
+	/* The state is ready; the child says when it has mapped it. */
+	if (write(down[1], &c, 1) != 1 || read(up[0], &c, 1) != 1)
+		goto out;
+	cv_deadline(&deadline);
+	t = now();
+	pthread_mutex_lock(&s->lock);
+	locked = true;
+	while (i < trips) {
+		s->seq = 2 * i + 1;
+		pthread_cond_signal(&s->cond);
+		while (s->seq != 2 * (uint32_t)i + 2)
+			if (pthread_cond_timedwait(&s->cond, &s->lock,
+						   &deadline))
+				goto out;
+		i++;
+		if (now() - t >= budget)
+			break;
+	}
+	us = (now() - t) * 1e6 / i;
+	s->seq = CV_STOP;
+	pthread_cond_signal(&s->cond);
+out:
+	if (locked)
+		pthread_mutex_unlock(&s->lock);
+	if (pid > 0) {
+		if (us < 0)
+			kill(pid, SIGKILL);
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			us = -1;
+	}
+	close(up[0]);
+	close(down[1]);
+	/*
+	 * No pthread_cond_destroy(): it waits for waiters to leave, and a
+	 * killed child never does.  The next run initialises the page again.
+	 */
+	if (s)
+		cv_detach(s, page, dev);
+	*done = i;
+	return us;
+}
+
+/* A directory on tmpfs for the baseline's file, or NULL. */
+static const char *tmpfs_dir(void)
+{
+	static const char *const dirs[] = { "/dev/shm", "/tmp", NULL };
+	const char *const *dir;
+	struct statfs st;
+
+	for (dir = dirs; *dir; dir++)
+		if (!statfs(*dir, &st) && st.f_type == TMPFS_MAGIC &&
+		    !access(*dir, W_OK))
+			return *dir;
+	return NULL;
+}
+
+/*
+ * The median of @n runs (@n odd), sorting them; *@median_trips gets that
+ * run's round trips.
+ */
+static double median_run(double *us, int *trips, int n, int *median_trips)
+{
+	int i, j, t;
+	double u;
+
+	for (i = 1; i < n; i++) {
+		u = us[i];
+		t = trips[i];
+		for (j = i; j > 0 && us[j - 1] > u; j--) {
+			us[j] = us[j - 1];
+			trips[j] = trips[j - 1];
+		}
+		us[j] = u;
+		trips[j] = t;
+	}
+	*median_trips = trips[n / 2];
+	return us[n / 2];
+}
+
+#define CV_RUNS		7
+
+/*
+ * Process-shared condvar round trips through the node, against the same
+ * through a tmpfs file and against a pipe.  Each run lasts about @budget
+ * seconds, whatever a round trip costs here.  Under TCG one run differs
+ * from the next by tens of percent (where the scheduler puts the two
+ * processes, and whether a wakeup waits for a tick), so there are
+ * CV_RUNS runs of each, interleaved, mmfdev and tmpfs in turn first, and
+ * the median run counts.
+ */
+static void bench_condvar(const char *node, size_t page)
+{
+	static const char *const names[] = { "mmfdev", "tmpfs", "pipe" };
+	const struct cv_backing dev_cv = { .mmfdev = true, .path = node };
+	struct cv_backing file_cv = { .mmfdev = false };
+	int trips[3][CV_RUNS], n[3], r, j, k;
+	double us[3][CV_RUNS], med[3];
+	const int max_trips = 1000000;
+	const double budget = 0.25;
+	const char *dir = tmpfs_dir();
+	char path[256];
+
+	if (!dir) {
+		printf("bench: condvar ping-pong left out: no tmpfs for its baseline\n");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/mmfdev_bench.%d", dir, (int)getpid());
+	file_cv.path = path;
+
+	for (r = 0; r < CV_RUNS; r++) {
+		for (j = 0; j < 3; j++) {
+			k = j < 2 ? j ^ (r & 1) : j;
+			if (k < 2)
+				us[k][r] = cv_ping_pong_us(k ? &file_cv : &dev_cv,
+							   page, max_trips,
+							   budget, &trips[k][r]);
+			else
+				us[k][r] = pipe_ping_pong_us(max_trips, budget,
+							     &trips[k][r]);
+			if (us[k][r] < 0) {
+				printf("bench: condvar ping-pong left out: a %s run failed\n",
+				       names[k]);
+				unlink(path);
+				return;
+			}
+		}
+	}
+	unlink(path);
+	for (k = 0; k < 3; k++)
+		med[k] = median_run(us[k], trips[k], CV_RUNS, &n[k]);
+	printf("bench: condvar ping-pong: median of %d runs of %.2f s, round trips in it: mmfdev %d, tmpfs (%s) %d, pipe %d\n",
+	       CV_RUNS, budget, n[0], dir, n[1], n[2]);
+	report("condvar ping-pong", "us", "mmfdev", med[0], "tmpfs", med[1]);
+	report("condvar ping-pong", "us", "mmfdev", med[0], "pipe", med[2]);
+}
+
 int main(int argc, char **argv)
 {
-	size_t page = sysconf(_SC_PAGESIZE), len;
+	size_t page = sysconf(_SC_PAGESIZE), len, region, pmd;
 	const char *pci = getenv("MMFDEV_BENCH_PCI");
+	const char *node = argc > 1 ? argv[1] : NULL;
 	struct mmfdev_region *ram;
 	struct mmfdev *dev;
 	int ret;
 
-	ret = mmfdev_open(argc > 1 ? argv[1] : NULL, 0, &dev);
+	/* A peer that dies makes a pipe write fail, not the bench. */
+	signal(SIGPIPE, SIG_IGN);
+	ret = mmfdev_open(node, 0, &dev);
 	if (ret) {
 		fprintf(stderr, "mmfdev_bench: %s\n", mmfdev_strerror(ret));
 		return 4;
@@ -277,10 +848,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mmfdev_bench: %s\n", mmfdev_strerror(ret));
 		return 1;
 	}
-	len = mmfdev_region_get_size(ram);
+	region = len = mmfdev_region_get_size(ram);
+	ram_offset = mmfdev_region_get_offset(ram);
 	mmfdev_region_free(ram);
 	if (len > (4u << 20))
 		len = 4u << 20;
+	pmd = pmd_size(page);
 
 	printf("bench: page size %zu, region bytes used %zu\n", page, len);
 	bench_stream(dev, len);
@@ -289,6 +862,11 @@ int main(int argc, char **argv)
 	bench_ping_pong(dev, page);
 	if (pci && *pci)
 		bench_mmio(pci, page);
+	printf("bench: RAM region %zu bytes, PMD size %zu KiB\n", region,
+	       pmd >> 10);
+	bench_stream_huge(dev, region, pmd);
+	bench_map_1g(dev, region, page, pmd);
+	bench_condvar(node, page);
 	mmfdev_close(dev);
 	return 0;
 }
