@@ -6,8 +6,10 @@
 #ifndef _MMFDEV_COMPAT_H
 #define _MMFDEV_COMPAT_H
 
+#include <linux/eventfd.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/pci.h>
 #include <linux/platform_device.h>
 #include <linux/shmem_fs.h>
 #include <linux/version.h>
@@ -87,6 +89,21 @@ static inline vm_fault_t mmfdev_insert_pfn_pmd(struct vm_fault *vmf,
 	return vmf_insert_pfn_pmd(vmf, pfn, write);
 #endif
 }
+#endif
+
+/* 6.8 made eventfd_signal() always add one. */
+static inline void mmfdev_eventfd_signal(struct eventfd_ctx *ctx)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+	eventfd_signal(ctx, 1);
+#else
+	eventfd_signal(ctx);
+#endif
+}
+
+/* 6.8 renamed PCI_IRQ_LEGACY to PCI_IRQ_INTX, then dropped the old name. */
+#ifndef PCI_IRQ_INTX
+#define PCI_IRQ_INTX	PCI_IRQ_LEGACY
 #endif
 
 #endif /* _MMFDEV_COMPAT_H */

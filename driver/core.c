@@ -71,6 +71,14 @@ void mmfdev_core_exit(void)
 	kern_unmount(mmfdev_mnt);
 }
 
+/* The device of one of our files. */
+static struct mmfdev_device *mmfdev_of(struct file *file)
+{
+	struct mmfdev_file *mf = file->private_data;
+
+	return mf->mdev;
+}
+
 /* What a mapping records in vm_private_data: its region and cache mode. */
 #define MMFDEV_VMA_TAG(index, mode)	((void *)(((index) << 8) | (mode)))
 #define MMFDEV_VMA_INDEX(vma)	((unsigned long)(vma)->vm_private_data >> 8)
@@ -128,7 +136,7 @@ static int mmfdev_check_access(const struct mmfdev_region *region, u64 rel,
 static vm_fault_t mmfdev_vm_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct mmfdev_device *mdev = vma->vm_file->private_data;
+	struct mmfdev_device *mdev = mmfdev_of(vma->vm_file);
 	unsigned long pgoff = (vma->vm_pgoff & (MMFDEV_WINDOW_PAGES - 1)) +
 			      ((vmf->address - vma->vm_start) >> PAGE_SHIFT);
 	struct mmfdev_region *region;
@@ -152,7 +160,7 @@ static vm_fault_t mmfdev_vm_huge_fault(struct vm_fault *vmf,
 				       unsigned int order)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct mmfdev_device *mdev = vma->vm_file->private_data;
+	struct mmfdev_device *mdev = mmfdev_of(vma->vm_file);
 	unsigned long addr = vmf->address & PMD_MASK;
 	unsigned long pgoff = (vma->vm_pgoff & (MMFDEV_WINDOW_PAGES - 1)) +
 			      ((addr - vma->vm_start) >> PAGE_SHIFT);
@@ -183,7 +191,7 @@ static vm_fault_t mmfdev_vm_huge_fault(struct vm_fault *vmf,
 static int mmfdev_vm_access(struct vm_area_struct *vma, unsigned long addr,
 			    void *buf, int len, int write)
 {
-	struct mmfdev_device *mdev = vma->vm_file->private_data;
+	struct mmfdev_device *mdev = mmfdev_of(vma->vm_file);
 	u64 rel = ((u64)(vma->vm_pgoff & (MMFDEV_WINDOW_PAGES - 1)) <<
 		   PAGE_SHIFT) + (addr - vma->vm_start);
 	struct mmfdev_region *region;
@@ -246,6 +254,7 @@ static void mmfdev_device_release(struct kref *ref)
 						  ref);
 
 	mmfdev_regions_release(mdev);
+	mmfdev_events_free(mdev);
 	iput(mdev->inode);
 	kfree(mdev);
 }
@@ -279,9 +288,19 @@ struct mmfdev_device *mmfdev_device_alloc(const char *name,
 
 	kref_init(&mdev->ref);
 	init_rwsem(&mdev->lock);
+	init_waitqueue_head(&mdev->event_wq);
 	mdev->nr_regions = nr_regions;
 	strscpy(mdev->name, name, sizeof(mdev->name));
 	return mdev;
+}
+
+/**
+ * mmfdev_device_get() - take a reference, e.g. across unregistering
+ * @mdev:	the device
+ */
+void mmfdev_device_get(struct mmfdev_device *mdev)
+{
+	kref_get(&mdev->ref);
 }
 
 /**
@@ -298,9 +317,26 @@ static int mmfdev_open(struct inode *inode, struct file *file)
 	/* misc_open() set private_data and holds misc_mtx around this call. */
 	struct mmfdev_device *mdev = container_of(file->private_data,
 						  struct mmfdev_device, misc);
+	struct mmfdev_file *mf;
+	unsigned int i;
+
+	mf = kzalloc(struct_size(mf, seen, mdev->nr_events), GFP_KERNEL);
+	if (!mf)
+		return -ENOMEM;
+	mf->nr_seen = mdev->nr_events;
+	mf->mdev = mdev;
+	/* A new file has seen what happened before it was opened. */
+	for (i = 0; i < mdev->nr_events; i++) {
+		struct mmfdev_event *ev = &mdev->events[i];
+		unsigned long flags;
+
+		spin_lock_irqsave(&ev->lock, flags);
+		atomic64_set(&mf->seen[i], ev->count);
+		spin_unlock_irqrestore(&ev->lock, flags);
+	}
 
 	kref_get(&mdev->ref);
-	file->private_data = mdev;
+	file->private_data = mf;
 	/* One address_space per device, whichever node the file came from. */
 	file->f_mapping = mdev->inode->i_mapping;
 	return 0;
@@ -308,7 +344,10 @@ static int mmfdev_open(struct inode *inode, struct file *file)
 
 static int mmfdev_release(struct inode *inode, struct file *file)
 {
-	mmfdev_device_put(file->private_data);
+	struct mmfdev_file *mf = file->private_data;
+
+	mmfdev_device_put(mf->mdev);
+	kfree(mf);
 	return 0;
 }
 
@@ -366,7 +405,7 @@ static int mmfdev_mmap_locked(struct mmfdev_device *mdev, struct file *file,
 
 static int mmfdev_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	struct mmfdev_device *mdev = file->private_data;
+	struct mmfdev_device *mdev = mmfdev_of(file);
 	int ret = -ENODEV;
 
 	down_read(&mdev->lock);
@@ -426,7 +465,7 @@ unlock:
 static ssize_t mmfdev_rw(struct file *file, char __user *ubuf, size_t count,
 			 loff_t *ppos, bool write)
 {
-	struct mmfdev_device *mdev = file->private_data;
+	struct mmfdev_device *mdev = mmfdev_of(file);
 	size_t done = 0;
 	ssize_t ret = 0;
 	void *kbuf;
@@ -481,7 +520,7 @@ static ssize_t mmfdev_write(struct file *file, const char __user *buf,
  */
 static loff_t mmfdev_llseek(struct file *file, loff_t offset, int whence)
 {
-	struct mmfdev_device *mdev = file->private_data;
+	struct mmfdev_device *mdev = mmfdev_of(file);
 	loff_t maxsize = (loff_t)mdev->nr_regions << MMFDEV_REGION_SHIFT;
 
 	return generic_file_llseek_size(file, offset, whence, maxsize,
@@ -491,7 +530,7 @@ static loff_t mmfdev_llseek(struct file *file, loff_t offset, int whence)
 static int mmfdev_fsync(struct file *file, loff_t start, loff_t end,
 			int datasync)
 {
-	struct mmfdev_device *mdev = file->private_data;
+	struct mmfdev_device *mdev = mmfdev_of(file);
 	unsigned int i;
 	int ret = 0;
 
@@ -534,6 +573,7 @@ static long mmfdev_ioctl_device_info(struct mmfdev_device *mdev,
 	info.api_version = MMFDEV_API_VERSION;
 	info.num_regions = mdev->nr_regions;
 	info.page_size = PAGE_SIZE;
+	info.num_events = mdev->nr_events;
 	strscpy(info.name, mdev->name, sizeof(info.name));
 
 	if (copy_to_user(arg, &info, min_t(u32, argsz, sizeof(info))))
@@ -664,7 +704,7 @@ static long mmfdev_ioctl_mapping_info(struct mmfdev_device *mdev,
 static long mmfdev_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
-	struct mmfdev_device *mdev = file->private_data;
+	struct mmfdev_device *mdev = mmfdev_of(file);
 	void __user *argp = (void __user *)arg;
 
 	if (READ_ONCE(mdev->dead))
@@ -678,8 +718,14 @@ static long mmfdev_ioctl(struct file *file, unsigned int cmd,
 	case MMFDEV_IOC_MAPPING_INFO:
 		return mmfdev_ioctl_mapping_info(mdev, argp);
 	default:
-		return -ENOTTY;
+		return mmfdev_events_ioctl(file->private_data, file, cmd, argp);
 	}
+}
+
+/* POLLIN: events this file has not looked at; POLLHUP: device gone. */
+static __poll_t mmfdev_poll(struct file *file, poll_table *wait)
+{
+	return mmfdev_events_poll(file->private_data, file, wait);
 }
 
 static const struct file_operations mmfdev_fops = {
@@ -695,6 +741,7 @@ static const struct file_operations mmfdev_fops = {
 	.fsync = mmfdev_fsync,
 	.unlocked_ioctl = mmfdev_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.poll = mmfdev_poll,
 };
 
 static const char *const mmfdev_kind_names[] = {
@@ -735,8 +782,23 @@ static ssize_t regions_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(regions);
 
+/*
+ * /sys/class/misc/<node>/events: the event lines, one a line:
+ *	index name kind trigger flags count
+ */
+static ssize_t events_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct miscdevice *misc = dev_get_drvdata(dev);
+
+	return mmfdev_events_show(container_of(misc, struct mmfdev_device,
+					       misc), buf);
+}
+static DEVICE_ATTR_RO(events);
+
 static struct attribute *mmfdev_attrs[] = {
 	&dev_attr_regions.attr,
+	&dev_attr_events.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(mmfdev);
@@ -749,6 +811,14 @@ ATTRIBUTE_GROUPS(mmfdev);
  */
 int mmfdev_device_register(struct mmfdev_device *mdev)
 {
+	int ret;
+
+	/* Glue without interrupts still gets its doorbells. */
+	if (!mdev->events) {
+		ret = mmfdev_events_alloc(mdev, 0);
+		if (ret)
+			return ret;
+	}
 	mdev->misc.minor = MISC_DYNAMIC_MINOR;
 	mdev->misc.name = mdev->name;
 	mdev->misc.fops = &mmfdev_fops;
@@ -762,9 +832,11 @@ int mmfdev_device_register(struct mmfdev_device *mdev)
  * @mdev:	a registered device
  *
  * When this returns, no user mapping points at the device's memory any
- * more, the regions have given back their resources, and calls on files
- * that are still open fail with -ENODEV.  The bus glue may then let the
- * memory go.
+ * more, the regions have given back their resources, every event waiter
+ * has been woken to return -ENODEV, no line is unmasked any more, and
+ * calls on files that are still open fail with -ENODEV.  The bus glue may
+ * then let the memory go and free its interrupts (holding a reference
+ * from mmfdev_device_get() until it has).
  */
 void mmfdev_device_unregister(struct mmfdev_device *mdev)
 {
@@ -775,6 +847,8 @@ void mmfdev_device_unregister(struct mmfdev_device *mdev)
 	unmap_mapping_range(mdev->inode->i_mapping, 0, 0, 1);
 	mmfdev_regions_release(mdev);
 	up_write(&mdev->lock);
+	/* Every waiter sees dead and returns -ENODEV. */
+	wake_up_all(&mdev->event_wq);
 
 	mmfdev_device_put(mdev);
 }

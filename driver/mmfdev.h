@@ -14,10 +14,14 @@
 
 #include <linux/bits.h>
 #include <linux/fs.h>
+#include <linux/interrupt.h>
 #include <linux/kref.h>
 #include <linux/miscdevice.h>
 #include <linux/mm_types.h>
+#include <linux/poll.h>
 #include <linux/rwsem.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/types.h>
 #include <linux/mmfdev.h>
 
@@ -101,6 +105,53 @@ struct mmfdev_region {
 	void *priv;
 };
 
+struct mmfdev_device;
+struct mmfdev_event;
+
+/**
+ * struct mmfdev_event_ops - what the bus glue does for a level line
+ * @unmask:	unmask the line at the device or the interrupt controller;
+ *		return 1 if the device still asserts it and it stayed
+ *		masked (that counts as a new event), else 0
+ */
+struct mmfdev_event_ops {
+	int (*unmask)(struct mmfdev_event *ev);
+};
+
+/**
+ * struct mmfdev_event - one event line
+ * @lock:	protects @count, @last_ns, @masked and @eventfd
+ * @mdev:	the device
+ * @index:	line number
+ * @kind:	MMFDEV_EVENT_KIND_*
+ * @trigger:	MMFDEV_EVENT_TRIGGER_*
+ * @flags:	MMFDEV_EVENT_FLAG_UNMASK and _RING (fixed)
+ * @name:	line name as userspace sees it
+ * @count:	events since the device appeared
+ * @last_ns:	CLOCK_MONOTONIC time of the latest, 0 if none
+ * @masked:	the glue masked the line; userspace has not unmasked it
+ * @eventfd:	signalled once per event, or NULL
+ * @ops:	the glue's operations, NULL for doorbells and edge lines
+ * @priv:	the glue's data
+ * @irq:	the glue's interrupt, or 0
+ */
+struct mmfdev_event {
+	spinlock_t lock;	/* see above: handlers take it too */
+	struct mmfdev_device *mdev;
+	unsigned int index;
+	u32 kind;
+	u32 trigger;
+	u32 flags;
+	char name[MMFDEV_NAME_MAX];
+	u64 count;
+	u64 last_ns;
+	bool masked;
+	struct eventfd_ctx *eventfd;
+	const struct mmfdev_event_ops *ops;
+	void *priv;
+	int irq;
+};
+
 /**
  * struct mmfdev_device - one /dev node and its regions
  * @ref:	an open file holds a reference, so does the registration
@@ -110,6 +161,9 @@ struct mmfdev_region {
  *		unregistration can zap all user mappings at once
  * @misc:	the character device
  * @name:	node name, also the device name in MMFDEV_IOC_DEVICE_INFO
+ * @event_wq:	every event wakes it; waiters check their own lines
+ * @nr_events:	number of entries in @events
+ * @events:	the event lines: the glue's interrupts, then doorbells
  * @nr_regions:	number of entries in @regions
  * @regions:	the region table, indexed by region number
  */
@@ -120,8 +174,23 @@ struct mmfdev_device {
 	struct inode *inode;
 	struct miscdevice misc;
 	char name[MMFDEV_NAME_MAX];
+	wait_queue_head_t event_wq;
+	unsigned int nr_events;
+	struct mmfdev_event *events;
 	unsigned int nr_regions;
 	struct mmfdev_region regions[] __counted_by(nr_regions);
+};
+
+/**
+ * struct mmfdev_file - what an open file of a device keeps
+ * @mdev:	the device
+ * @nr_seen:	the device's number of event lines
+ * @seen:	per event line, the count this file last looked at
+ */
+struct mmfdev_file {
+	struct mmfdev_device *mdev;
+	unsigned int nr_seen;
+	atomic64_t seen[] __counted_by(nr_seen);
 };
 
 int mmfdev_core_init(void);
@@ -129,6 +198,7 @@ void mmfdev_core_exit(void);
 
 struct mmfdev_device *mmfdev_device_alloc(const char *name,
 					  unsigned int nr_regions);
+void mmfdev_device_get(struct mmfdev_device *mdev);
 void mmfdev_device_put(struct mmfdev_device *mdev);
 int mmfdev_device_register(struct mmfdev_device *mdev);
 void mmfdev_device_unregister(struct mmfdev_device *mdev);
@@ -145,6 +215,22 @@ enum mmfdev_claim {
 	MMFDEV_CLAIM_OWN,
 	MMFDEV_CLAIM_SHARE,
 };
+
+/* Event lines (events.c) */
+int mmfdev_events_alloc(struct mmfdev_device *mdev, unsigned int nr_hw);
+void mmfdev_event_init(struct mmfdev_event *ev, u32 kind, u32 trigger,
+		       const char *name, const struct mmfdev_event_ops *ops,
+		       void *priv);
+void mmfdev_event_fire(struct mmfdev_event *ev, bool masked);
+int mmfdev_event_request_irq(struct mmfdev_event *ev, int irq,
+			     irq_handler_t handler, unsigned long flags);
+void mmfdev_events_free_irqs(struct mmfdev_device *mdev);
+void mmfdev_events_free(struct mmfdev_device *mdev);
+__poll_t mmfdev_events_poll(struct mmfdev_file *mf, struct file *file,
+			    struct poll_table_struct *wait);
+long mmfdev_events_ioctl(struct mmfdev_file *mf, struct file *file,
+			 unsigned int cmd, void __user *arg);
+ssize_t mmfdev_events_show(struct mmfdev_device *mdev, char *buf);
 
 /* Region kinds */
 void mmfdev_ram_exit(void);

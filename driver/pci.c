@@ -9,6 +9,14 @@
  * Devices are named by the "pci_ids" module parameter or, at any time,
  * through /sys/bus/pci/drivers/mmfdev/new_id.  Each bound device gets the
  * node /dev/mmfdev-pci-DDDD:BB:DD.F.
+ *
+ * Its interrupts become its first event lines: up to 8 MSI-X or MSI
+ * vectors, else INTx, in that order of preference (the "pci_irq"
+ * parameter narrows the choice).  INTx is level-triggered and shared: the
+ * handler masks it at the device (the command register's INTx disable,
+ * as vfio-pci and uio_pci_generic do) when the device says the interrupt
+ * is its own, and userspace unmasks it once it has quieted the device.
+ * A device that cannot mask INTx that way gets no INTx line.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,6 +25,7 @@
 #include <linux/pci.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "mmfdev.h"
 
 static char *pci_ids;
@@ -24,12 +33,135 @@ module_param(pci_ids, charp, 0444);
 MODULE_PARM_DESC(pci_ids,
 		 "PCI devices to bind, as vendor:device[,vendor:device...] in hex; more through /sys/bus/pci/drivers/mmfdev/new_id");
 
+static char *pci_irq = "msix,msi,intx";
+module_param(pci_irq, charp, 0444);
+MODULE_PARM_DESC(pci_irq,
+		 "Interrupt types PCI devices may use, preferred in the order msix, msi, intx: a list of them, or none (default msix,msi,intx)");
+
+#define MMFDEV_PCI_MAX_VECTORS	8
+
+/* PCI_IRQ_* flags allowed by pci_irq, set at load. */
+static unsigned int pci_irq_flags;
+
+static int mmfdev_pci_parse_irq(void)
+{
+	char *list, *cur, *p;
+	int ret = 0;
+
+	pci_irq_flags = 0;
+	if (!pci_irq || !strcmp(pci_irq, "none"))
+		return 0;
+	list = kstrdup(pci_irq, GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	cur = list;
+	while ((p = strsep(&cur, ","))) {
+		if (!strcmp(p, "msix")) {
+			pci_irq_flags |= PCI_IRQ_MSIX;
+		} else if (!strcmp(p, "msi")) {
+			pci_irq_flags |= PCI_IRQ_MSI;
+		} else if (!strcmp(p, "intx")) {
+			pci_irq_flags |= PCI_IRQ_INTX;
+		} else {
+			pr_err("pci_irq: '%s' is not msix, msi, intx or none\n",
+			       p);
+			ret = -EINVAL;
+			break;
+		}
+	}
+	kfree(list);
+	return ret;
+}
+
+static irqreturn_t mmfdev_pci_msi_irq(int irq, void *data)
+{
+	mmfdev_event_fire(data, false);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t mmfdev_pci_intx_irq(int irq, void *data)
+{
+	struct mmfdev_event *ev = data;
+
+	/* Ours only if the device asserts it; then masked at the device. */
+	if (!pci_check_and_mask_intx(ev->priv))
+		return IRQ_NONE;
+	mmfdev_event_fire(ev, true);
+	return IRQ_HANDLED;
+}
+
+static int mmfdev_pci_intx_unmask(struct mmfdev_event *ev)
+{
+	/* Still asserted: it stays masked, and that is a new event. */
+	return pci_check_and_unmask_intx(ev->priv) ? 0 : 1;
+}
+
+static const struct mmfdev_event_ops mmfdev_pci_intx_ops = {
+	.unmask = mmfdev_pci_intx_unmask,
+};
+
+/* Vectors, as many as the device has and pci_irq allows; 0 if none. */
+static int mmfdev_pci_alloc_vectors(struct pci_dev *pdev)
+{
+	unsigned int flags = pci_irq_flags;
+	int nvec;
+
+	/* INTx only where it can be masked at the device. */
+	if (flags & PCI_IRQ_INTX && (!pdev->irq || !pci_intx_mask_supported(pdev)))
+		flags &= ~PCI_IRQ_INTX;
+	if (!flags)
+		return 0;
+	nvec = pci_alloc_irq_vectors(pdev, 1, MMFDEV_PCI_MAX_VECTORS, flags);
+	return nvec > 0 ? nvec : 0;
+}
+
+static int mmfdev_pci_setup_events(struct pci_dev *pdev,
+				   struct mmfdev_device *mdev, int nvec)
+{
+	bool intx = !pdev->msix_enabled && !pdev->msi_enabled;
+	const char *kind = pdev->msix_enabled ? "msix" : "msi";
+	int i, ret;
+
+	ret = mmfdev_events_alloc(mdev, nvec);
+	if (ret)
+		return ret;
+	if (!intx)
+		pci_set_master(pdev);
+
+	for (i = 0; i < nvec; i++) {
+		struct mmfdev_event *ev = &mdev->events[i];
+		char name[MMFDEV_NAME_MAX];
+
+		if (intx) {
+			mmfdev_event_init(ev, MMFDEV_EVENT_KIND_INTX,
+					  MMFDEV_EVENT_TRIGGER_LEVEL, "intx",
+					  &mmfdev_pci_intx_ops, pdev);
+			ret = mmfdev_event_request_irq(ev, pdev->irq,
+						       mmfdev_pci_intx_irq,
+						       IRQF_SHARED);
+		} else {
+			snprintf(name, sizeof(name), "%s%d", kind, i);
+			mmfdev_event_init(ev, pdev->msix_enabled ?
+					  MMFDEV_EVENT_KIND_MSIX :
+					  MMFDEV_EVENT_KIND_MSI,
+					  MMFDEV_EVENT_TRIGGER_EDGE, name, NULL,
+					  NULL);
+			ret = mmfdev_event_request_irq(ev,
+						       pci_irq_vector(pdev, i),
+						       mmfdev_pci_msi_irq, 0);
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int mmfdev_pci_probe(struct pci_dev *pdev,
 			    const struct pci_device_id *id)
 {
 	struct mmfdev_device *mdev;
 	char name[MMFDEV_NAME_MAX];
-	int bar, ret;
+	int bar, ret, nvec = 0;
 
 	ret = pci_enable_device(pdev);
 	if (ret)
@@ -64,14 +196,24 @@ static int mmfdev_pci_probe(struct pci_dev *pdev,
 		}
 	}
 
+	nvec = mmfdev_pci_alloc_vectors(pdev);
+	ret = mmfdev_pci_setup_events(pdev, mdev, nvec);
+	if (ret)
+		goto free_irqs;
+
 	ret = mmfdev_device_register(mdev);
 	if (ret)
-		goto put_device;
+		goto free_irqs;
 
 	pci_set_drvdata(pdev, mdev);
-	dev_info(&pdev->dev, "exposed as /dev/%s\n", name);
+	dev_info(&pdev->dev, "exposed as /dev/%s, %u event lines\n", name,
+		 mdev->nr_events);
 	return 0;
 
+free_irqs:
+	mmfdev_events_free_irqs(mdev);
+	if (nvec)
+		pci_free_irq_vectors(pdev);
 put_device:
 	mmfdev_device_put(mdev);
 release_regions:
@@ -83,8 +225,18 @@ disable_device:
 
 static void mmfdev_pci_remove(struct pci_dev *pdev)
 {
-	/* Revokes every mapping before the BARs are given back. */
-	mmfdev_device_unregister(pci_get_drvdata(pdev));
+	struct mmfdev_device *mdev = pci_get_drvdata(pdev);
+
+	/*
+	 * Revokes every mapping before the BARs are given back, and wakes
+	 * every event waiter; the interrupts go after that, while our
+	 * reference keeps the lines their handlers use.
+	 */
+	mmfdev_device_get(mdev);
+	mmfdev_device_unregister(mdev);
+	mmfdev_events_free_irqs(mdev);
+	pci_free_irq_vectors(pdev);
+	mmfdev_device_put(mdev);
 	pci_release_regions(pdev);
 	pci_disable_device(pdev);
 }
@@ -129,6 +281,9 @@ int mmfdev_pci_init(void)
 {
 	int ret;
 
+	ret = mmfdev_pci_parse_irq();
+	if (ret)
+		return ret;
 	ret = pci_register_driver(&mmfdev_pci_driver);
 	if (ret)
 		return ret;

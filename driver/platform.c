@@ -6,7 +6,11 @@
  *
  *  - one MMIO region per "reg" entry, named by "reg-names" (else "regN");
  *  - one reserved-memory region per "memory-region" phandle, named by
- *    "memory-region-names" (else the reserved-memory node's name).
+ *    "memory-region-names" (else the reserved-memory node's name);
+ *
+ * and one event line per "interrupts" entry (irq0, irq1, ...) before the
+ * doorbells.  A level-triggered interrupt is masked at the interrupt
+ * controller when it fires, until userspace unmasks the line.
  *
  * The "reg" windows are requested, and the node does not probe if a
  * driver holds one, unless the node has the boolean property
@@ -16,6 +20,8 @@
  * The binding is documented in dts/mmfdev.yaml; dts/ also has an overlay
  * for the Raspberry Pi 5.
  */
+#include <linux/interrupt.h>
+#include <linux/irq.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/of.h>
@@ -75,6 +81,67 @@ static int mmfdev_of_add_rmem(struct platform_device *pdev,
 					   rmem->size);
 }
 
+static irqreturn_t mmfdev_of_edge_irq(int irq, void *data)
+{
+	mmfdev_event_fire(data, false);
+	return IRQ_HANDLED;
+}
+
+/* A level line stays masked at the controller until userspace unmasks. */
+static irqreturn_t mmfdev_of_level_irq(int irq, void *data)
+{
+	disable_irq_nosync(irq);
+	mmfdev_event_fire(data, true);
+	return IRQ_HANDLED;
+}
+
+static int mmfdev_of_unmask(struct mmfdev_event *ev)
+{
+	enable_irq(ev->irq);
+	return 0;
+}
+
+static const struct mmfdev_event_ops mmfdev_of_level_ops = {
+	.unmask = mmfdev_of_unmask,
+};
+
+/* One event line per "interrupts" entry, named irq0, irq1, ... */
+static int mmfdev_of_setup_events(struct platform_device *pdev,
+				  struct mmfdev_device *mdev)
+{
+	int nr, i, ret;
+
+	nr = platform_irq_count(pdev);
+	if (nr < 0)
+		return nr;
+	ret = mmfdev_events_alloc(mdev, nr);
+	if (ret)
+		return ret;
+	for (i = 0; i < nr; i++) {
+		struct mmfdev_event *ev = &mdev->events[i];
+		char name[MMFDEV_NAME_MAX];
+		bool level;
+		int irq;
+
+		irq = platform_get_irq(pdev, i);
+		if (irq < 0)
+			return irq;
+		level = irq_get_trigger_type(irq) & IRQ_TYPE_LEVEL_MASK;
+		snprintf(name, sizeof(name), "irq%d", i);
+		mmfdev_event_init(ev, MMFDEV_EVENT_KIND_IRQ,
+				  level ? MMFDEV_EVENT_TRIGGER_LEVEL :
+					  MMFDEV_EVENT_TRIGGER_EDGE,
+				  name, level ? &mmfdev_of_level_ops : NULL,
+				  NULL);
+		ret = mmfdev_event_request_irq(ev, irq, level ?
+					       mmfdev_of_level_irq :
+					       mmfdev_of_edge_irq, 0);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int mmfdev_of_probe(struct platform_device *pdev)
 {
 	struct device_node *np = pdev->dev.of_node;
@@ -111,14 +178,23 @@ static int mmfdev_of_probe(struct platform_device *pdev)
 		}
 	}
 
+	ret = mmfdev_of_setup_events(pdev, mdev);
+	if (ret) {
+		dev_err_probe(&pdev->dev, ret, "interrupts\n");
+		goto free_irqs;
+	}
+
 	ret = mmfdev_device_register(mdev);
 	if (ret)
-		goto put_device;
+		goto free_irqs;
 
 	platform_set_drvdata(pdev, mdev);
-	dev_info(&pdev->dev, "exposed as /dev/%s\n", name);
+	dev_info(&pdev->dev, "exposed as /dev/%s, %u event lines\n", name,
+		 mdev->nr_events);
 	return 0;
 
+free_irqs:
+	mmfdev_events_free_irqs(mdev);
 put_device:
 	mmfdev_device_put(mdev);
 	return ret;
@@ -126,7 +202,13 @@ put_device:
 
 static void mmfdev_of_remove(struct platform_device *pdev)
 {
-	mmfdev_device_unregister(platform_get_drvdata(pdev));
+	struct mmfdev_device *mdev = platform_get_drvdata(pdev);
+
+	/* Waiters are woken first; the handlers' lines outlive the irqs. */
+	mmfdev_device_get(mdev);
+	mmfdev_device_unregister(mdev);
+	mmfdev_events_free_irqs(mdev);
+	mmfdev_device_put(mdev);
 }
 
 static const struct of_device_id mmfdev_of_match[] = {

@@ -298,7 +298,8 @@ check_ivshmem() {
 }
 
 # arm64 lanes boot a device tree that adds an mmfdev node: QEMU's own tree
-# for this machine, with the PL061 GPIO block handed to mmfdev as a
+# for this machine, with the PL061 GPIO block (and its interrupt, which the
+# guest can raise by programming a level interrupt) handed to mmfdev as a
 # register window ("gpio", 4 KiB: one page on 4 KiB kernels, less than a
 # page on 16 KiB ones) and 2 MiB at the top of RAM reserved for it
 # ("buffer").  Two more nodes share their windows ("mmfdev,shared"): one
@@ -345,6 +346,8 @@ prepare_dtb() {
 			compatible = "mmfdev,device";
 			reg = <0x0 0x09030000 0x0 0x1000>;
 			reg-names = "gpio";
+			/* the PL061's own: SPI 7, level high */
+			interrupts = <0x0 0x7 0x4>;
 			memory-region = <&mmfdev_buffer>;
 			memory-region-names = "buffer";
 		};

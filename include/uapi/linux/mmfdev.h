@@ -37,7 +37,8 @@
  * @api_version: out: MMFDEV_API_VERSION of the kernel module
  * @num_regions: out: regions are numbered 0 .. @num_regions - 1
  * @page_size:	out: PAGE_SIZE of the running kernel, in bytes
- * @reserved:	out: 0
+ * @num_events:	out: event lines are numbered 0 .. @num_events - 1 (0 from
+ *		modules older than the event ABI, which called it reserved)
  * @name:	out: device name, NUL-terminated (e.g. "mmfdev")
  *
  * Errors: EFAULT (bad pointer), EINVAL (@argsz too small), ENODEV (the
@@ -49,7 +50,7 @@ struct mmfdev_device_info {
 	__u32 api_version;
 	__u32 num_regions;
 	__u32 page_size;
-	__u32 reserved;
+	__u32 num_events;
 	char name[MMFDEV_NAME_MAX];
 };
 
@@ -151,5 +152,174 @@ struct mmfdev_mapping_info {
 };
 
 #define MMFDEV_IOC_MAPPING_INFO	_IO(MMFDEV_IOC_MAGIC, 0x02)
+
+/*
+ * Events.  A device has numbered event lines: its hardware interrupts
+ * first (PCI MSI-X, MSI or INTx, in that order of preference; the
+ * device-tree node's "interrupts"), then its software doorbells, which any
+ * opener with write access can ring.
+ *
+ * The kernel counts every event of every line, whether anyone waits or
+ * not, and keeps the CLOCK_MONOTONIC time of the latest.  Each open file
+ * remembers the count it last looked at, per line: MMFDEV_IOC_EVENT_STATUS
+ * tells how many events came since (so missed events show as a number,
+ * never merged away) and moves the file's mark.  A file waits with
+ * MMFDEV_IOC_EVENT_WAIT, with poll()/epoll (POLLIN: some line has events
+ * this file has not looked at; POLLHUP|POLLERR: the device is gone), or
+ * through an eventfd bound to a line.
+ *
+ * A level-triggered line is masked by the kernel when it fires (at the
+ * device for PCI INTx, at the interrupt controller otherwise) and stays
+ * masked until userspace, having quieted the device, calls
+ * MMFDEV_IOC_EVENT_UNMASK.  If the device still asserts the line then,
+ * that counts as a new event and the line stays masked: no lost wakeup,
+ * no interrupt storm.  Edge, MSI and MSI-X lines and doorbells are never
+ * masked.
+ *
+ * When the device goes away, every waiter returns ENODEV.
+ */
+#define MMFDEV_MAX_EVENTS		64
+
+/* Event line kinds */
+#define MMFDEV_EVENT_KIND_DOORBELL	1	/* rung by MMFDEV_IOC_EVENT_RING */
+#define MMFDEV_EVENT_KIND_MSIX		2	/* PCI MSI-X vector */
+#define MMFDEV_EVENT_KIND_MSI		3	/* PCI MSI vector */
+#define MMFDEV_EVENT_KIND_INTX		4	/* PCI INTx (level, shared) */
+#define MMFDEV_EVENT_KIND_IRQ		5	/* device-tree interrupt */
+
+/* Trigger types */
+#define MMFDEV_EVENT_TRIGGER_EDGE	1	/* and MSI, and doorbells */
+#define MMFDEV_EVENT_TRIGGER_LEVEL	2
+
+/* Event line flags */
+#define MMFDEV_EVENT_FLAG_UNMASK	(1U << 0)	/* needs EVENT_UNMASK */
+#define MMFDEV_EVENT_FLAG_RING		(1U << 1)	/* EVENT_RING works */
+#define MMFDEV_EVENT_FLAG_MASKED	(1U << 2)	/* masked right now */
+
+/**
+ * struct mmfdev_event_info - MMFDEV_IOC_EVENT_INFO
+ * @argsz:	in: size of the caller's structure; out: size the kernel knows
+ * @index:	in: line number, below mmfdev_device_info.num_events
+ * @kind:	out: MMFDEV_EVENT_KIND_*
+ * @trigger:	out: MMFDEV_EVENT_TRIGGER_*
+ * @flags:	out: MMFDEV_EVENT_FLAG_*
+ * @reserved:	out: 0
+ * @name:	out: line name, NUL-terminated (e.g. "msi0", "doorbell1")
+ *
+ * Errors: EFAULT, EINVAL (@argsz too small, @index out of range), ENODEV.
+ */
+struct mmfdev_event_info {
+	__u32 argsz;
+	__u32 index;
+	__u32 kind;
+	__u32 trigger;
+	__u32 flags;
+	__u32 reserved;
+	char name[MMFDEV_NAME_MAX];
+};
+
+#define MMFDEV_IOC_EVENT_INFO	_IO(MMFDEV_IOC_MAGIC, 0x03)
+
+/* mmfdev_event_status.flags: look without moving this file's mark. */
+#define MMFDEV_EVENT_STATUS_PEEK	(1U << 0)
+
+/**
+ * struct mmfdev_event_status - MMFDEV_IOC_EVENT_STATUS
+ * @argsz:	in: size of the caller's structure; out: size the kernel knows
+ * @index:	in: line number
+ * @flags:	in: MMFDEV_EVENT_STATUS_PEEK or 0
+ * @reserved:	in: 0
+ * @count:	out: events of the line since the device appeared
+ * @new_events:	out: events since this file last looked (then, unless
+ *		PEEK, the file's mark moves to @count)
+ * @timestamp_ns: out: CLOCK_MONOTONIC time of the latest event, in ns;
+ *		0 if the line never fired
+ *
+ * Errors: EFAULT, EINVAL (@argsz too small, bad @index or @flags),
+ * ENODEV.
+ */
+struct mmfdev_event_status {
+	__u32 argsz;
+	__u32 index;
+	__u32 flags;
+	__u32 reserved;
+	__u64 count;
+	__u64 new_events;
+	__u64 timestamp_ns;
+};
+
+#define MMFDEV_IOC_EVENT_STATUS	_IO(MMFDEV_IOC_MAGIC, 0x04)
+
+/**
+ * struct mmfdev_event_wait - MMFDEV_IOC_EVENT_WAIT
+ * @argsz:	in: size of the caller's structure; out: size the kernel knows
+ * @flags:	in: 0
+ * @lines:	in: bit i set to wait for line i; 0 means every line
+ * @timeout_ns:	in: how long to wait at most; negative: no limit; 0: only
+ *		look
+ * @pending:	out: the lines of @lines with events this file has not
+ *		looked at (MMFDEV_IOC_EVENT_STATUS looks)
+ *
+ * Returns as soon as one line of @lines has such events; it does not move
+ * the file's marks.
+ *
+ * Errors: EFAULT, EINVAL (@argsz too small, bad @flags, a bit of @lines
+ * beyond num_events), ETIMEDOUT (nothing came in @timeout_ns), EINTR (a
+ * signal came first), ENODEV (the device went away, before or during the
+ * wait).
+ */
+struct mmfdev_event_wait {
+	__u32 argsz;
+	__u32 flags;
+	__u64 lines;
+	__s64 timeout_ns;
+	__u64 pending;
+};
+
+#define MMFDEV_IOC_EVENT_WAIT	_IO(MMFDEV_IOC_MAGIC, 0x05)
+
+/**
+ * struct mmfdev_event_line - MMFDEV_IOC_EVENT_UNMASK, MMFDEV_IOC_EVENT_RING
+ * @argsz:	in: size of the caller's structure; out: size the kernel knows
+ * @index:	in: line number
+ *
+ * EVENT_UNMASK unmasks a level-triggered line the kernel masked when it
+ * fired; unmasking a line that is not masked does nothing.  EVENT_RING
+ * rings a doorbell: one event, to every waiter of every file.
+ *
+ * Errors: EFAULT, EINVAL (@argsz too small, bad @index, a line without
+ * MMFDEV_EVENT_FLAG_UNMASK or MMFDEV_EVENT_FLAG_RING respectively), EBADF
+ * (EVENT_RING on a file not open for writing), ENODEV.
+ */
+struct mmfdev_event_line {
+	__u32 argsz;
+	__u32 index;
+};
+
+#define MMFDEV_IOC_EVENT_UNMASK	_IO(MMFDEV_IOC_MAGIC, 0x06)
+#define MMFDEV_IOC_EVENT_RING	_IO(MMFDEV_IOC_MAGIC, 0x07)
+
+/**
+ * struct mmfdev_event_eventfd - MMFDEV_IOC_EVENT_EVENTFD
+ * @argsz:	in: size of the caller's structure; out: size the kernel knows
+ * @index:	in: line number
+ * @fd:		in: an eventfd to signal once per event of the line, or -1 to
+ *		unbind; a line has at most one, the latest bound
+ * @flags:	in: 0
+ *
+ * The binding belongs to the device, not to the file: it lasts until it
+ * is replaced or unbound, or the device goes away.
+ *
+ * Errors: EFAULT, EINVAL (@argsz too small, bad @index or @flags, @fd is
+ * not an eventfd), EBADF (@fd is not an open file), ENODEV.
+ */
+struct mmfdev_event_eventfd {
+	__u32 argsz;
+	__u32 index;
+	__s32 fd;
+	__u32 flags;
+};
+
+#define MMFDEV_IOC_EVENT_EVENTFD _IO(MMFDEV_IOC_MAGIC, 0x08)
 
 #endif /* _UAPI_LINUX_MMFDEV_H */
