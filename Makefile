@@ -12,7 +12,7 @@
 #   make install         library, header, pkg-config file (DESTDIR, PREFIX)
 #   make modules_install the module (INSTALL_MOD_PATH)
 
-VERSION		:= 1.1.0
+VERSION		:= 1.2.0
 SOVERSION	:= 1
 
 KDIR		?= /lib/modules/$(shell uname -r)/build
@@ -50,14 +50,15 @@ endif
 LIB_CFLAGS	:= $(BASE_CFLAGS) -fPIC -fvisibility=hidden \
 		   -DMMFDEV_VERSION='"$(VERSION)"'
 
-LIB_SRCS	:= lib/mmfdev.c lib/io.c
+LIB_SRCS	:= lib/mmfdev.c lib/io.c lib/events.c
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB_SO		:= $(BUILD)/lib/libmmfdev.so
 LIB_A		:= $(BUILD)/lib/libmmfdev.a
 LIB_PC		:= $(BUILD)/lib/libmmfdev.pc
-EXAMPLES	:= $(BUILD)/examples/mmfdev-hello $(BUILD)/examples/mmfdev-edu
+EXAMPLES	:= $(BUILD)/examples/mmfdev-hello $(BUILD)/examples/mmfdev-edu \
+		   $(BUILD)/examples/mmfdev-ring
 TESTS		:= $(BUILD)/tests/mmfdev_test $(BUILD)/tests/mmio_test \
-		   $(BUILD)/tests/ram_test
+		   $(BUILD)/tests/ram_test $(BUILD)/tests/events_test
 HOST_TESTS	:= $(BUILD)/tests/lib_test
 BENCH		:= $(BUILD)/tests/mmfdev_bench
 

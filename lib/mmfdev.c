@@ -22,6 +22,7 @@
 struct mmfdev {
 	int fd;
 	unsigned int num_regions;
+	unsigned int num_events;
 	size_t page_size;
 	char name[MMFDEV_NAME_MAX];
 };
@@ -98,6 +99,7 @@ MMFDEV_API int mmfdev_open(const char *path, unsigned int flags,
 	}
 
 	dev->num_regions = info.num_regions;
+	dev->num_events = info.num_events;
 	dev->page_size = info.page_size;
 	memcpy(dev->name, info.name, sizeof(dev->name));
 	dev->name[sizeof(dev->name) - 1] = '\0';
@@ -143,6 +145,11 @@ MMFDEV_API const char *mmfdev_get_name(const struct mmfdev *dev)
 MMFDEV_API unsigned int mmfdev_get_num_regions(const struct mmfdev *dev)
 {
 	return dev ? dev->num_regions : 0;
+}
+
+MMFDEV_API unsigned int mmfdev_get_num_events(const struct mmfdev *dev)
+{
+	return dev ? dev->num_events : 0;
 }
 
 MMFDEV_API size_t mmfdev_get_page_size(const struct mmfdev *dev)

@@ -232,10 +232,11 @@ busybox_binary() {
 build_initramfs() {
 	local root=$dir/initramfs-$mode
 	local bins=("$dir/user/tests/mmfdev_test" "$dir/user/tests/mmio_test"
-		    "$dir/user/tests/ram_test"
+		    "$dir/user/tests/ram_test" "$dir/user/tests/events_test"
 		    "$dir/user/tests/mmfdev_bench"
 		    "$dir/user/examples/mmfdev-hello"
-		    "$dir/user/examples/mmfdev-edu")
+		    "$dir/user/examples/mmfdev-edu"
+		    "$dir/user/examples/mmfdev-ring")
 
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,dev,etc,lib/modules,proc,sys,tmp}
@@ -261,6 +262,7 @@ build_initramfs() {
 		cp "$dir/user32/tests/mmfdev_test" "$root/bin/mmfdev_test32"
 		cp "$dir/user32/tests/mmio_test" "$root/bin/mmio_test32"
 		cp "$dir/user32/tests/ram_test" "$root/bin/ram_test32"
+		cp "$dir/user32/tests/events_test" "$root/bin/events_test32"
 	fi
 	INITRD=$dir/initramfs-$mode.cpio.gz
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$INITRD"

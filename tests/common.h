@@ -32,6 +32,65 @@ static inline int region_info(int fd, unsigned int index,
 	return ioctl(fd, MMFDEV_IOC_REGION_INFO, info);
 }
 
+/* The event ioctls, 0 or -1 with errno, as ioctl() itself. */
+static inline int event_info(int fd, unsigned int index,
+			     struct mmfdev_event_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	info->index = index;
+	return ioctl(fd, MMFDEV_IOC_EVENT_INFO, info);
+}
+
+static inline int event_status(int fd, unsigned int index, unsigned int flags,
+			       struct mmfdev_event_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->argsz = sizeof(*st);
+	st->index = index;
+	st->flags = flags;
+	return ioctl(fd, MMFDEV_IOC_EVENT_STATUS, st);
+}
+
+static inline int event_wait(int fd, uint64_t lines, int64_t timeout_ns,
+			     uint64_t *pending)
+{
+	struct mmfdev_event_wait w = {
+		.argsz = sizeof(w), .lines = lines, .timeout_ns = timeout_ns,
+	};
+	int ret = ioctl(fd, MMFDEV_IOC_EVENT_WAIT, &w);
+
+	*pending = ret ? 0 : w.pending;
+	return ret;
+}
+
+static inline int event_line_ioctl(int fd, unsigned long cmd,
+				   unsigned int index)
+{
+	struct mmfdev_event_line l = { .argsz = sizeof(l), .index = index };
+
+	return ioctl(fd, cmd, &l);
+}
+
+static inline int event_ring(int fd, unsigned int index)
+{
+	return event_line_ioctl(fd, MMFDEV_IOC_EVENT_RING, index);
+}
+
+static inline int event_unmask(int fd, unsigned int index)
+{
+	return event_line_ioctl(fd, MMFDEV_IOC_EVENT_UNMASK, index);
+}
+
+static inline int event_eventfd(int fd, unsigned int index, int efd)
+{
+	struct mmfdev_event_eventfd e = {
+		.argsz = sizeof(e), .index = index, .fd = efd,
+	};
+
+	return ioctl(fd, MMFDEV_IOC_EVENT_EVENTFD, &e);
+}
+
 /* A small deterministic generator, so a failing round can be replayed. */
 static inline uint64_t fuzz_next(uint64_t *state)
 {

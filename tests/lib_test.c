@@ -9,7 +9,10 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
+
+#include <linux/mmfdev.h>
 
 #include "kselftest_harness.h"
 #include "mmfdev.h"
@@ -106,6 +109,76 @@ TEST(null_handles)
 	EXPECT_EQ(NULL, addr);
 	EXPECT_EQ(-EINVAL, mmfdev_read(NULL, 0, 0, buf, sizeof(buf)));
 	EXPECT_EQ(-EINVAL, mmfdev_write(NULL, 0, 0, buf, sizeof(buf)));
+}
+
+TEST(event_null_handles)
+{
+	struct mmfdev_event *event = NULL;
+	uint64_t count = 7, new_events = 7, stamp = 7, pending = 7;
+	int efd = -2, before = count_fds();
+
+	mmfdev_event_free(NULL);
+	EXPECT_EQ(0, mmfdev_get_num_events(NULL));
+	EXPECT_EQ(-EINVAL, mmfdev_event_get(NULL, 0, &event));
+	EXPECT_EQ(-EINVAL, mmfdev_event_get(NULL, 0, NULL));
+	EXPECT_EQ(-EINVAL, mmfdev_event_find(NULL, "doorbell0", &event));
+	EXPECT_EQ(-EINVAL, mmfdev_event_find(NULL, NULL, NULL));
+	EXPECT_EQ(NULL, event);
+	EXPECT_EQ(-EINVAL, mmfdev_event_wait(NULL, 0, 0, &pending));
+	EXPECT_EQ(-EINVAL, mmfdev_event_wait(NULL, MMFDEV_EVENT_BIT(0), -1,
+					     &pending));
+	EXPECT_EQ(-EINVAL, mmfdev_event_wait(NULL, 0, -1, NULL));
+	EXPECT_EQ(7, pending);
+	EXPECT_EQ(-EINVAL, mmfdev_event_read(NULL, 0, &count, &new_events,
+					     &stamp));
+	EXPECT_EQ(-EINVAL, mmfdev_event_read(NULL, 0, NULL, NULL, NULL));
+	EXPECT_EQ(-EINVAL, mmfdev_event_peek(NULL, 0, &count, &new_events,
+					     &stamp));
+	EXPECT_EQ(-EINVAL, mmfdev_event_peek(NULL, 0, NULL, NULL, NULL));
+	EXPECT_EQ(7, count);
+	EXPECT_EQ(7, new_events);
+	EXPECT_EQ(7, stamp);
+	EXPECT_EQ(-EINVAL, mmfdev_event_unmask(NULL, 0));
+	EXPECT_EQ(-EINVAL, mmfdev_event_ring(NULL, 0));
+	EXPECT_EQ(-EINVAL, mmfdev_event_bind_eventfd(NULL, 0, -1));
+	EXPECT_EQ(-EINVAL, mmfdev_event_eventfd(NULL, 0, &efd));
+	EXPECT_EQ(-EINVAL, mmfdev_event_eventfd(NULL, 0, NULL));
+	EXPECT_EQ(-2, efd);
+	EXPECT_EQ(before, count_fds());
+}
+
+TEST(event_bind_leaves_the_eventfd_alone)
+{
+	int efd, before;
+
+	efd = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, efd);
+	before = count_fds();
+	EXPECT_EQ(-EINVAL, mmfdev_event_bind_eventfd(NULL, 0, efd));
+	EXPECT_EQ(-EINVAL, mmfdev_event_bind_eventfd(NULL, 63, efd));
+	EXPECT_EQ(before, count_fds());
+	EXPECT_NE(-1, fcntl(efd, F_GETFD));
+	close(efd);
+}
+
+TEST(event_constants)
+{
+	/* The library's names for the ABI's values. */
+	EXPECT_EQ(MMFDEV_EVENT_KIND_DOORBELL, MMFDEV_EVENT_DOORBELL);
+	EXPECT_EQ(MMFDEV_EVENT_KIND_MSIX, MMFDEV_EVENT_MSIX);
+	EXPECT_EQ(MMFDEV_EVENT_KIND_MSI, MMFDEV_EVENT_MSI);
+	EXPECT_EQ(MMFDEV_EVENT_KIND_INTX, MMFDEV_EVENT_INTX);
+	EXPECT_EQ(MMFDEV_EVENT_KIND_IRQ, MMFDEV_EVENT_IRQ);
+	EXPECT_EQ(MMFDEV_EVENT_TRIGGER_EDGE, MMFDEV_EVENT_EDGE);
+	EXPECT_EQ(MMFDEV_EVENT_TRIGGER_LEVEL, MMFDEV_EVENT_LEVEL);
+	EXPECT_EQ(MMFDEV_EVENT_FLAG_UNMASK, MMFDEV_EVENT_NEEDS_UNMASK);
+	EXPECT_EQ(MMFDEV_EVENT_FLAG_RING, MMFDEV_EVENT_CAN_RING);
+	EXPECT_EQ(MMFDEV_EVENT_FLAG_MASKED, MMFDEV_EVENT_MASKED);
+	/* Every line has a bit, up to the last one, even in 32-bit builds. */
+	EXPECT_EQ(8, sizeof(MMFDEV_EVENT_BIT(0)));
+	EXPECT_EQ(1, MMFDEV_EVENT_BIT(0));
+	EXPECT_EQ(0x8000000000000000ULL,
+		  MMFDEV_EVENT_BIT(MMFDEV_MAX_EVENTS - 1));
 }
 
 TEST(unmap_and_sync_bad_address)

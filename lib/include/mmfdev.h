@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * libmmfdev: open an mmfdev device, discover its regions and map them.
+ * libmmfdev: open an mmfdev device, discover its regions and map them,
+ * and wait for its events.
  *
  * Conventions of the whole library:
  * - functions that can fail return 0 (or a byte count) on success and a
@@ -34,6 +35,9 @@ struct mmfdev;
 
 /** A snapshot of one region's description, from mmfdev_region_get(). */
 struct mmfdev_region;
+
+/** A snapshot of one event line's description, from mmfdev_event_get(). */
+struct mmfdev_event;
 
 /* Flags for mmfdev_open(). */
 #define MMFDEV_OPEN_RDONLY	(1U << 0)	/**< open read-only */
@@ -69,6 +73,27 @@ struct mmfdev_region;
 #define MMFDEV_MAP_UC		(1U << 4)	/**< ask for uncached */
 #define MMFDEV_MAP_WC		(1U << 5)	/**< ask for write-combining */
 #define MMFDEV_MAP_WB		(1U << 6)	/**< ask for write-back */
+
+/* Event line kinds, from mmfdev_event_get_kind(). */
+#define MMFDEV_EVENT_DOORBELL	1	/**< software: mmfdev_event_ring() */
+#define MMFDEV_EVENT_MSIX	2	/**< PCI MSI-X vector */
+#define MMFDEV_EVENT_MSI	3	/**< PCI MSI vector */
+#define MMFDEV_EVENT_INTX	4	/**< PCI INTx (level, shared) */
+#define MMFDEV_EVENT_IRQ	5	/**< device-tree interrupt */
+
+/* Trigger types, from mmfdev_event_get_trigger(). */
+#define MMFDEV_EVENT_EDGE	1	/**< edge, MSI, MSI-X and doorbells */
+#define MMFDEV_EVENT_LEVEL	2	/**< level: masked when it fires */
+
+/* Event line flags, from mmfdev_event_get_flags(). */
+/** the line is masked when it fires: mmfdev_event_unmask() it */
+#define MMFDEV_EVENT_NEEDS_UNMASK	(1U << 0)
+#define MMFDEV_EVENT_CAN_RING	(1U << 1)	/**< mmfdev_event_ring() works */
+/** the line was masked when the snapshot was taken */
+#define MMFDEV_EVENT_MASKED	(1U << 2)
+
+/** The bit of event line @index in the masks of mmfdev_event_wait(). */
+#define MMFDEV_EVENT_BIT(index)	((uint64_t)1 << (index))
 
 /**
  * mmfdev_open() - open an mmfdev device node
@@ -110,6 +135,14 @@ MMFDEV_API void mmfdev_close(struct mmfdev *dev);
  * mmfdev_get_fd() - the handle's file descriptor, for poll or raw ioctls
  * @dev:	the handle
  *
+ * The descriptor can be given to poll(2), select(2) or epoll(7) to wait
+ * for events with an event loop: it is readable (POLLIN) while some event
+ * line has events that this handle has not looked at yet (mmfdev_event_read()
+ * looks; mmfdev_event_peek() and mmfdev_event_wait() do not), and it reports
+ * POLLHUP | POLLERR once the device is gone (unbound or removed).  After
+ * POLLIN, find the lines with mmfdev_event_wait() (timeout 0) and consume
+ * their events with mmfdev_event_read(), or the descriptor stays readable.
+ *
  * Return: the descriptor, owned by @dev, or -EINVAL if @dev is NULL.
  */
 MMFDEV_API int mmfdev_get_fd(const struct mmfdev *dev);
@@ -129,6 +162,20 @@ MMFDEV_API const char *mmfdev_get_name(const struct mmfdev *dev);
  * Return: the count (regions are numbered from 0), or 0 if @dev is NULL.
  */
 MMFDEV_API unsigned int mmfdev_get_num_regions(const struct mmfdev *dev);
+
+/**
+ * mmfdev_get_num_events() - how many event lines the device has
+ * @dev:	the handle
+ *
+ * Lines are numbered from 0: the device's hardware interrupts first, then
+ * its software doorbells.  There are at most 64.
+ *
+ * Since: 1.2
+ *
+ * Return: the count, 0 if the device has no event lines, if its module
+ * predates events, or if @dev is NULL.
+ */
+MMFDEV_API unsigned int mmfdev_get_num_events(const struct mmfdev *dev);
 
 /**
  * mmfdev_get_page_size() - the page size of the running kernel
@@ -320,6 +367,267 @@ MMFDEV_API ssize_t mmfdev_read(struct mmfdev *dev, unsigned int index,
 MMFDEV_API ssize_t mmfdev_write(struct mmfdev *dev, unsigned int index,
 				uint64_t offset, const void *buf,
 				size_t length);
+
+/*
+ * Events.
+ *
+ * A device has numbered event lines (mmfdev_get_num_events()): its
+ * hardware interrupts, then its software doorbells, which any handle open
+ * for writing can ring.  The kernel counts every event of every line,
+ * whether anyone waits or not, and each handle has a mark per line: the
+ * count it last looked at with mmfdev_event_read().  Events after the mark
+ * are new to the handle; they wake mmfdev_event_wait() and poll(2) on
+ * mmfdev_get_fd() until mmfdev_event_read() moves the mark.  Events are
+ * counted, never merged: a handle that looks late learns how many it
+ * missed.
+ *
+ * The marks belong to the open file: handles from separate mmfdev_open()
+ * calls, in one process or several, each have their own, but a process
+ * made by fork(2) shares its parent's handles, marks included.  Open the
+ * device again in the child to wait independently.
+ *
+ * To wait without losing a wakeup, consume first, then look at the state
+ * the events announce, then wait:
+ *
+ *	for (;;) {
+ *		mmfdev_event_read(dev, line, NULL, NULL, NULL);
+ *		if (work_to_do())
+ *			break;
+ *		mmfdev_event_wait(dev, MMFDEV_EVENT_BIT(line), -1, NULL);
+ *	}
+ *
+ * An event that comes after the read wakes the wait; one that comes
+ * before it is seen by work_to_do().
+ *
+ * A level-triggered line (MMFDEV_EVENT_NEEDS_UNMASK) is masked by the
+ * kernel when it fires and stays masked until mmfdev_event_unmask(), which
+ * must come after the device has been quieted; if the device still asserts
+ * the line then, that is a new event and the line stays masked.
+ *
+ * Since: 1.2
+ */
+
+/**
+ * mmfdev_event_get() - describe one event line
+ * @dev:	the handle
+ * @index:	line number, below mmfdev_get_num_events()
+ * @eventp:	on success, a snapshot; free it with mmfdev_event_free()
+ *
+ * Since: 1.2
+ *
+ * Return: 0, or -EINVAL (NULL argument, @index out of range), -ENODEV (the
+ * device is gone), -ENOMEM, or another negative errno of the ioctl.
+ */
+MMFDEV_API int mmfdev_event_get(struct mmfdev *dev, unsigned int index,
+				struct mmfdev_event **eventp);
+
+/**
+ * mmfdev_event_find() - describe the event line with a given name
+ * @dev:	the handle
+ * @name:	line name, e.g. "msix0" or "doorbell0"
+ * @eventp:	on success, a snapshot; free it with mmfdev_event_free()
+ *
+ * Since: 1.2
+ *
+ * Return: 0, -ENOENT if no line has that name, or an error of
+ * mmfdev_event_get().
+ */
+MMFDEV_API int mmfdev_event_find(struct mmfdev *dev, const char *name,
+				 struct mmfdev_event **eventp);
+
+/**
+ * mmfdev_event_free() - free an event line snapshot; NULL does nothing
+ * @event:	the snapshot
+ *
+ * Since: 1.2
+ */
+MMFDEV_API void mmfdev_event_free(struct mmfdev_event *event);
+
+/**
+ * mmfdev_event_get_index() - the line's number
+ *
+ * Since: 1.2
+ */
+MMFDEV_API unsigned int
+mmfdev_event_get_index(const struct mmfdev_event *event);
+
+/**
+ * mmfdev_event_get_name() - the line's name, owned by @event
+ *
+ * Since: 1.2
+ */
+MMFDEV_API const char *
+mmfdev_event_get_name(const struct mmfdev_event *event);
+
+/**
+ * mmfdev_event_get_kind() - MMFDEV_EVENT_DOORBELL, MMFDEV_EVENT_MSIX, ...
+ *
+ * Since: 1.2
+ */
+MMFDEV_API unsigned int
+mmfdev_event_get_kind(const struct mmfdev_event *event);
+
+/**
+ * mmfdev_event_get_trigger() - MMFDEV_EVENT_EDGE or MMFDEV_EVENT_LEVEL
+ *
+ * Since: 1.2
+ */
+MMFDEV_API unsigned int
+mmfdev_event_get_trigger(const struct mmfdev_event *event);
+
+/**
+ * mmfdev_event_get_flags() - MMFDEV_EVENT_NEEDS_UNMASK | _CAN_RING | ...
+ *
+ * MMFDEV_EVENT_MASKED tells whether the line was masked when the snapshot
+ * was taken.
+ *
+ * Since: 1.2
+ */
+MMFDEV_API unsigned int
+mmfdev_event_get_flags(const struct mmfdev_event *event);
+
+/**
+ * mmfdev_event_wait() - sleep until some event lines have new events
+ * @dev:	the handle
+ * @lines:	MMFDEV_EVENT_BIT() of each line to wait for; 0 for every line
+ * @timeout_ns:	the longest wait in nanoseconds; negative: no limit; 0: do
+ *		not sleep, only look
+ * @pendingp:	on success, MMFDEV_EVENT_BIT() of each line of @lines with
+ *		events this handle has not looked at; may be NULL
+ *
+ * Returns as soon as one line of @lines has new events for this handle, at
+ * once if one has them already.  It does not move the marks: consume the
+ * events with mmfdev_event_read(), or the next wait returns at once.
+ *
+ * Since: 1.2
+ *
+ * Return: 0, or -ETIMEDOUT (no new events within @timeout_ns, or now when
+ * it is 0), -EINTR (a signal came first; the wait is not restarted),
+ * -ENODEV (the device went away, before or during the wait), -EINVAL
+ * (@dev NULL, a bit of @lines at or beyond mmfdev_get_num_events(), a
+ * device without event lines), or another negative errno of the ioctl.
+ */
+MMFDEV_API int mmfdev_event_wait(struct mmfdev *dev, uint64_t lines,
+				 int64_t timeout_ns, uint64_t *pendingp);
+
+/**
+ * mmfdev_event_read() - count an event line's events and consume them
+ * @dev:	the handle
+ * @index:	line number
+ * @countp:	on success, the line's events since the device appeared; may
+ *		be NULL
+ * @newp:	on success, the events since this handle last looked; may be
+ *		NULL
+ * @timestamp_nsp: on success, the CLOCK_MONOTONIC time of the line's latest
+ *		event in nanoseconds, 0 if it never fired; may be NULL
+ *
+ * Moves this handle's mark to the count, so the events stop waking
+ * mmfdev_event_wait() and poll(2).
+ *
+ * Since: 1.2
+ *
+ * Return: 0, or -EINVAL (@dev NULL, @index out of range), -ENODEV (the
+ * device is gone) or another negative errno of the ioctl.
+ */
+MMFDEV_API int mmfdev_event_read(struct mmfdev *dev, unsigned int index,
+				 uint64_t *countp, uint64_t *newp,
+				 uint64_t *timestamp_nsp);
+
+/**
+ * mmfdev_event_peek() - count an event line's events, leave them new
+ * @dev:	the handle
+ * @index:	line number
+ * @countp:	as for mmfdev_event_read(); may be NULL
+ * @newp:	as for mmfdev_event_read(); may be NULL
+ * @timestamp_nsp: as for mmfdev_event_read(); may be NULL
+ *
+ * As mmfdev_event_read(), without moving this handle's mark.
+ *
+ * Since: 1.2
+ *
+ * Return: as mmfdev_event_read().
+ */
+MMFDEV_API int mmfdev_event_peek(struct mmfdev *dev, unsigned int index,
+				 uint64_t *countp, uint64_t *newp,
+				 uint64_t *timestamp_nsp);
+
+/**
+ * mmfdev_event_unmask() - unmask a level-triggered line after handling it
+ * @dev:	the handle
+ * @index:	line number, a line with MMFDEV_EVENT_NEEDS_UNMASK
+ *
+ * Call it once the device no longer asserts the line (its interrupt status
+ * acknowledged).  Unmasking a line that is not masked does nothing.  If
+ * the device still asserts the line, that counts as a new event and the
+ * line stays masked.
+ *
+ * Since: 1.2
+ *
+ * Return: 0, or -EINVAL (@dev NULL, @index out of range, a line without
+ * MMFDEV_EVENT_NEEDS_UNMASK), -ENODEV (the device is gone) or another
+ * negative errno of the ioctl.
+ */
+MMFDEV_API int mmfdev_event_unmask(struct mmfdev *dev, unsigned int index);
+
+/**
+ * mmfdev_event_ring() - ring a doorbell
+ * @dev:	the handle, open for writing
+ * @index:	line number, a line with MMFDEV_EVENT_CAN_RING
+ *
+ * One event on the line, for every handle of every process, and for the
+ * eventfd bound to it.
+ *
+ * Since: 1.2
+ *
+ * Return: 0, or -EINVAL (@dev NULL, @index out of range, a line without
+ * MMFDEV_EVENT_CAN_RING), -EBADF (@dev was opened MMFDEV_OPEN_RDONLY),
+ * -ENODEV (the device is gone) or another negative errno of the ioctl.
+ */
+MMFDEV_API int mmfdev_event_ring(struct mmfdev *dev, unsigned int index);
+
+/**
+ * mmfdev_event_bind_eventfd() - signal an eventfd on each event of a line
+ * @dev:	the handle
+ * @index:	line number
+ * @efd:	an eventfd(2) descriptor, or -1 to unbind the line's eventfd
+ *
+ * The kernel adds 1 to the eventfd's counter per event, so that the eventfd
+ * can join an event loop or be handed to another process or to a
+ * hypervisor.  A line has at most one eventfd: binding replaces the one
+ * bound before.  The binding belongs to the device, not to @dev: it lasts,
+ * even after @efd and @dev are closed (the kernel keeps its own reference
+ * to the eventfd), until it is replaced or unbound or the device goes
+ * away.  It does not touch the marks of any handle.
+ *
+ * Since: 1.2
+ *
+ * Return: 0, or -EINVAL (@dev NULL, @index out of range, @efd is not an
+ * eventfd), -EBADF (@efd is not an open descriptor), -ENODEV (the device is
+ * gone) or another negative errno of the ioctl.
+ */
+MMFDEV_API int mmfdev_event_bind_eventfd(struct mmfdev *dev,
+					 unsigned int index, int efd);
+
+/**
+ * mmfdev_event_eventfd() - make an eventfd and bind it to a line
+ * @dev:	the handle
+ * @index:	line number
+ * @efdp:	on success, a new eventfd (EFD_CLOEXEC | EFD_NONBLOCK) that the
+ *		caller owns and closes
+ *
+ * mmfdev_event_bind_eventfd() with a new eventfd: read(2) of 8 bytes from
+ * it returns the number of events since the previous read, or fails with
+ * EAGAIN if there were none.  Closing it does not unbind it (see
+ * mmfdev_event_bind_eventfd()).
+ *
+ * Since: 1.2
+ *
+ * Return: 0, or -EINVAL (NULL argument), a negative errno of eventfd(2)
+ * (-EMFILE, -ENFILE, -ENOMEM, ...) or an error of
+ * mmfdev_event_bind_eventfd(); on error no descriptor is left open.
+ */
+MMFDEV_API int mmfdev_event_eventfd(struct mmfdev *dev, unsigned int index,
+				    int *efdp);
 
 /*
  * Device-memory accessors, for mappings of MMIO (and any other) regions.
