@@ -303,4 +303,24 @@ static inline const char *module_default_options(void)
 }
 
 
+/*
+ * main() of the suites that test a node: MMFDEV_NODE overrides *@node,
+ * and a missing node skips the whole program (exit 4), as kselftests do.
+ * Include after kselftest_harness.h.
+ */
+static inline int mmfdev_node_test_main(int argc, char **argv,
+					const char **node)
+{
+	const char *env = getenv("MMFDEV_NODE");
+
+	if (env && *env)
+		*node = env;
+	if (access(*node, F_OK)) {
+		ksft_print_header();
+		ksft_exit_skip("%s does not exist: is the mmfdev module loaded?\n",
+			       *node);
+	}
+	return test_harness_run(argc, argv);
+}
+
 #endif /* MMFDEV_TEST_COMMON_H */

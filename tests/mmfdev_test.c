@@ -1115,14 +1115,5 @@ TEST_F_TIMEOUT(module, size_parameter, 120)
 
 int main(int argc, char **argv)
 {
-	const char *env = getenv("MMFDEV_NODE");
-
-	if (env && *env)
-		node = env;
-	if (access(node, F_OK)) {
-		ksft_print_header();
-		ksft_exit_skip("%s does not exist: is the mmfdev module loaded?\n",
-			       node);
-	}
-	return test_harness_run(argc, argv);
+	return mmfdev_node_test_main(argc, argv, &node);
 }
