@@ -612,6 +612,7 @@ struct bell_thread {
 	const char *node;
 	int ring;
 	int ret;
+	int *opened;	/* counts threads that have the node open */
 };
 
 /*
@@ -628,6 +629,7 @@ static void *bell_thread(void *arg)
 	t->ret = mmfdev_open(t->node, 0, &dev);
 	if (t->ret)
 		return NULL;
+	__atomic_fetch_add(t->opened, 1, __ATOMIC_RELEASE);
 	line = event_of_kind(dev, MMFDEV_EVENT_DOORBELL);
 	do {
 		if (t->ring)
@@ -663,13 +665,20 @@ TEST_F_TIMEOUT(edu, unbind_wakes_waiters, 600)
 	self->dev = NULL;
 
 	for (cycle = 0; cycle < 100; cycle++) {
+		int opened = 0, ms;
+
 		for (i = 0; i < 5; i++) {
 			t[i].node = node;
 			t[i].ring = i >= 3;
 			t[i].ret = 0;
+			t[i].opened = &opened;
 			ASSERT_EQ(0, pthread_create(&tid[i], NULL, bell_thread,
 						    &t[i]));
 		}
+		/* Every thread has the node open, then they get going. */
+		for (ms = 0; ms < 10000 &&
+		     __atomic_load_n(&opened, __ATOMIC_ACQUIRE) < 5; ms++)
+			usleep(1000);
 		usleep(20000);
 		ASSERT_EQ(0, sysfs_write(PCI_DRIVER_DIR "/unbind", self->bdf));
 		for (i = 0; i < 5; i++) {
