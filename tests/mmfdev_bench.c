@@ -8,14 +8,16 @@
  *   mmfdev_bench [NODE]        default /dev/mmfdev
  *
  * MMFDEV_BENCH_PCI names an edu device node (mmfdev-pci-...) for the MMIO
- * lines; they are left out without it.  The huge-mapping lines need a RAM
- * region of 64 MiB and 1 GiB (size=1G); they are left out, with a line that
- * says so, when it is smaller.
+ * and interrupt lines; they are left out without it.  The huge-mapping
+ * lines need a RAM region of 64 MiB and 1 GiB (size=1G); they are left
+ * out, with a line that says so, when it is smaller.  The doorbell lines
+ * need two doorbells on NODE.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -138,6 +140,67 @@ static void bench_first_touch(struct mmfdev *dev, size_t len, size_t page)
 }
 
 /*
+ * The ping-pongs between two processes.  The one that counts writes
+ * PP_STOP where the other looks for its next number: no more round trips.
+ */
+#define PP_STOP		UINT32_MAX
+
+/* Give up on a round trip, in either process, after this many seconds. */
+#define PP_TIMEOUT	60
+
+/*
+ * Wait up to @timeout seconds for @pid, then kill it: whether it exited
+ * by itself with status 0.
+ */
+static bool reap(pid_t pid, double timeout)
+{
+	double end = now() + timeout;
+	int status;
+	pid_t r;
+
+	while (!(r = waitpid(pid, &status, WNOHANG)) && now() < end)
+		usleep(1000);
+	if (r == pid)
+		return WIFEXITED(status) && !WEXITSTATUS(status);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return false;
+}
+
+/*
+ * read() of @len bytes from a pipe, if they come within @timeout seconds
+ * (a pipe delivers a write of up to PIPE_BUF bytes whole): true if they
+ * did.
+ */
+static bool read_within(int fd, void *buf, size_t len, double timeout)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, (int)(timeout * 1000)) == 1 &&
+	       read(fd, buf, len) == (ssize_t)len;
+}
+
+/*
+ * Open @node (NULL: the default) and map the first page of its RAM
+ * region: the page, or NULL.  *@devp gets the handle, or NULL.
+ */
+static void *node_page(const char *node, size_t page, struct mmfdev **devp)
+{
+	void *p;
+
+	*devp = NULL;
+	if (mmfdev_open(node, 0, devp))
+		return NULL;
+	if (mmfdev_map(*devp, 0, 0, page, MMFDEV_MAP_READ | MMFDEV_MAP_WRITE,
+		       &p, NULL)) {
+		mmfdev_close(*devp);
+		*devp = NULL;
+		return NULL;
+	}
+	return p;
+}
+
+/*
  * Round trips of one byte between two processes through two pipes: at
  * most @trips, and if @budget is not 0, no more than fit in @budget
  * seconds.  Microseconds each, or -1; *@done gets how many were made.
@@ -199,40 +262,132 @@ static double pipe_ping_pong_us(int trips, double budget, int *done)
 	return us;
 }
 
-/* Round trips between two processes: a flag in a shared mapping vs a pipe. */
-static void bench_ping_pong(struct mmfdev *dev, size_t page)
+/*
+ * Spin until *@flag is @want: true, or false when it is PP_STOP or nothing
+ * changed in PP_TIMEOUT seconds.  The clock is read only every 64Ki
+ * looks, so a quick answer costs none of it.
+ */
+static bool spin_for(volatile uint32_t *flag, uint32_t want)
 {
-	const int trips = 2000;
-	double t, shm_us, pipe_us;
+	double deadline = 0;
+	unsigned int n = 0;
+	uint32_t v;
+
+	while ((v = __atomic_load_n(flag, __ATOMIC_ACQUIRE)) != want) {
+		if (v == PP_STOP)
+			return false;
+		if (++n % 65536)
+			continue;
+		if (!deadline)
+			deadline = now() + PP_TIMEOUT;
+		else if (now() > deadline)
+			return false;
+	}
+	return true;
+}
+
+/* The child: wait for the parent's odd number, answer with the next. */
+static void spin_child(const char *node, size_t page, int trips, int in,
+		       int out)
+{
 	volatile uint32_t *flag;
-	pid_t pid;
+	struct mmfdev *dev;
+	char c;
 	int i;
 
-	if (mmfdev_map(dev, 0, 0, page, MMFDEV_MAP_READ | MMFDEV_MAP_WRITE,
-		       (void **)&flag, NULL))
-		return;
-	__atomic_store_n(flag, 0, __ATOMIC_RELEASE);
+	alarm(2 * PP_TIMEOUT);
+	if (read(in, &c, 1) != 1)
+		_exit(1);
+	flag = node_page(node, page, &dev);
+	if (!flag || write(out, &c, 1) != 1)
+		_exit(1);
+	for (i = 0; i < trips; i++) {
+		if (!spin_for(flag, 2 * i + 1))
+			_exit(*flag != PP_STOP);
+		__atomic_store_n(flag, 2 * i + 2, __ATOMIC_RELEASE);
+	}
+	_exit(0);
+}
+
+/*
+ * Round trips through a flag in the first page of @node's RAM region,
+ * busy-polled on both sides, after fork(): both processes open and map
+ * the node themselves.  At most @trips, and if @budget is not 0, no more
+ * than fit in @budget seconds.  Microseconds each, or -1; *@done, if not
+ * NULL, gets how many were made.
+ */
+static double spin_ping_pong_us(const char *node, size_t page, int trips,
+				double budget, int *done)
+{
+	volatile uint32_t *flag = NULL;
+	struct mmfdev *dev = NULL;
+	int up[2], down[2], i = 0;
+	double t, us = -1;
+	pid_t pid;
+	char c = 0;
+
+	if (pipe(up))
+		return -1;
+	if (pipe(down)) {
+		close(up[0]);
+		close(up[1]);
+		return -1;
+	}
 	pid = fork();
 	if (pid == 0) {
-		for (i = 0; i < trips; i++) {
-			while (__atomic_load_n(flag, __ATOMIC_ACQUIRE) !=
-			       2 * (uint32_t)i + 1)
-				;
-			__atomic_store_n(flag, 2 * i + 2, __ATOMIC_RELEASE);
-		}
-		_exit(0);
+		close(up[0]);
+		close(down[1]);
+		spin_child(node, page, trips, down[0], up[1]);
 	}
+	close(up[1]);
+	close(down[0]);
+	if (pid < 0)
+		goto out;
+	flag = node_page(node, page, &dev);
+	if (!flag)
+		goto out;
+	__atomic_store_n(flag, 0, __ATOMIC_RELEASE);
+	/* The flag is ready; the child says when it has mapped it. */
+	if (write(down[1], &c, 1) != 1 || read(up[0], &c, 1) != 1)
+		goto out;
 	t = now();
-	for (i = 0; i < trips; i++) {
+	while (i < trips) {
 		__atomic_store_n(flag, 2 * i + 1, __ATOMIC_RELEASE);
-		while (__atomic_load_n(flag, __ATOMIC_ACQUIRE) !=
-		       2 * (uint32_t)i + 2)
-			;
+		if (!spin_for(flag, 2 * i + 2))
+			goto out;
+		i++;
+		if (budget && now() - t >= budget)
+			break;
 	}
-	shm_us = (now() - t) * 1e6 / trips;
-	waitpid(pid, NULL, 0);
-	mmfdev_unmap((void *)flag, page);
+	us = (now() - t) * 1e6 / i;
+out:
+	if (flag)
+		__atomic_store_n(flag, PP_STOP, __ATOMIC_RELEASE);
+	if (pid > 0) {
+		if (us < 0)
+			kill(pid, SIGKILL);
+		if (!reap(pid, PP_TIMEOUT))
+			us = -1;
+	}
+	close(up[0]);
+	close(down[1]);
+	if (flag)
+		munmap((void *)flag, page);
+	mmfdev_close(dev);
+	if (done)
+		*done = i;
+	return us;
+}
 
+/* Round trips between two processes: a flag in a shared mapping vs a pipe. */
+static void bench_ping_pong(const char *node, size_t page)
+{
+	const int trips = 2000;
+	double shm_us, pipe_us;
+
+	shm_us = spin_ping_pong_us(node, page, trips, 0, NULL);
+	if (shm_us < 0)
+		return;
 	pipe_us = pipe_ping_pong_us(trips, 0, NULL);
 	if (pipe_us < 0)
 		return;
@@ -549,16 +704,10 @@ struct cv_shared {
 	uint32_t seq;		/* odd: the parent's turn is over */
 };
 
-/* The parent's last word: no more round trips. */
-#define CV_STOP		UINT32_MAX
-
 struct cv_backing {
 	bool mmfdev;		/* the node at @path (NULL: the default) */
 	const char *path;	/* else this file */
 };
-
-/* Give up on a round trip, in either process, after this long. */
-#define CV_TIMEOUT	60
 
 static struct cv_shared *cv_attach(const struct cv_backing *b, size_t page,
 				   struct mmfdev **devp)
@@ -567,17 +716,8 @@ static struct cv_shared *cv_attach(const struct cv_backing *b, size_t page,
 	int fd;
 
 	*devp = NULL;
-	if (b->mmfdev) {
-		if (mmfdev_open(b->path, 0, devp))
-			return NULL;
-		if (mmfdev_map(*devp, 0, 0, page, MMFDEV_MAP_READ |
-			       MMFDEV_MAP_WRITE, &p, NULL)) {
-			mmfdev_close(*devp);
-			*devp = NULL;
-			return NULL;
-		}
-		return p;
-	}
+	if (b->mmfdev)
+		return node_page(b->path, page, devp);
 	fd = open(b->path, O_RDWR | O_CREAT, 0600);
 	if (fd < 0)
 		return NULL;
@@ -598,7 +738,7 @@ static void cv_detach(struct cv_shared *s, size_t page, struct mmfdev *dev)
 static void cv_deadline(struct timespec *ts)
 {
 	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += CV_TIMEOUT;
+	ts->tv_sec += PP_TIMEOUT;
 }
 
 /* The child: wait for the parent's odd number, answer with the next. */
@@ -611,7 +751,7 @@ static void cv_child(const struct cv_backing *b, size_t page, int trips,
 	char c;
 	int i;
 
-	alarm(2 * CV_TIMEOUT);
+	alarm(2 * PP_TIMEOUT);
 	if (read(in, &c, 1) != 1)
 		_exit(1);
 	s = cv_attach(b, page, &dev);
@@ -620,11 +760,11 @@ static void cv_child(const struct cv_backing *b, size_t page, int trips,
 	cv_deadline(&deadline);
 	pthread_mutex_lock(&s->lock);
 	for (i = 0; i < trips; i++) {
-		while (s->seq != 2 * (uint32_t)i + 1 && s->seq != CV_STOP)
+		while (s->seq != 2 * (uint32_t)i + 1 && s->seq != PP_STOP)
 			if (pthread_cond_timedwait(&s->cond, &s->lock,
 						   &deadline))
 				_exit(1);
-		if (s->seq == CV_STOP)
+		if (s->seq == PP_STOP)
 			break;
 		s->seq = 2 * i + 2;
 		pthread_cond_signal(&s->cond);
@@ -709,7 +849,7 @@ static double cv_ping_pong_us(const struct cv_backing *b, size_t page,
 			break;
 	}
 	us = (now() - t) * 1e6 / i;
-	s->seq = CV_STOP;
+	s->seq = PP_STOP;
 	pthread_cond_signal(&s->cond);
 out:
 	if (locked)
@@ -827,6 +967,449 @@ static void bench_condvar(const char *node, size_t page)
 	report("condvar ping-pong", "us", "mmfdev", med[0], "pipe", med[2]);
 }
 
+/* The @nth event line of @kind (from 0), or -1. */
+static int event_line(struct mmfdev *dev, unsigned int kind, int nth)
+{
+	unsigned int i;
+
+	for (i = 0; i < mmfdev_get_num_events(dev); i++) {
+		struct mmfdev_event *ev;
+		unsigned int k;
+
+		if (mmfdev_event_get(dev, i, &ev))
+			return -1;
+		k = mmfdev_event_get_kind(ev);
+		mmfdev_event_free(ev);
+		if (k == kind && !nth--)
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * Wait on doorbell @line until *@seq is @want: consume the line's events,
+ * then look.  A ring that announces @want comes after the store of it, so
+ * its event either wakes this wait or came before the look that sees it.
+ * 0 when @want came, 1 for PP_STOP, -1 on an error or after PP_TIMEOUT
+ * seconds without a ring.
+ */
+static int bell_wait_for(struct mmfdev *dev, int line, volatile uint32_t *seq,
+			 uint32_t want)
+{
+	uint32_t v;
+
+	for (;;) {
+		if (mmfdev_event_wait(dev, MMFDEV_EVENT_BIT(line),
+				      PP_TIMEOUT * 1000000000LL, NULL) ||
+		    mmfdev_event_read(dev, line, NULL, NULL, NULL))
+			return -1;
+		v = __atomic_load_n(seq, __ATOMIC_ACQUIRE);
+		if (v == want)
+			return 0;
+		if (v == PP_STOP)
+			return 1;
+	}
+}
+
+/* Store @v where the other side looks, then ring its doorbell. */
+static int bell_send(struct mmfdev *dev, int line, volatile uint32_t *seq,
+		     uint32_t v)
+{
+	__atomic_store_n(seq, v, __ATOMIC_RELEASE);
+	/* The store before the ring that announces it. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return mmfdev_event_ring(dev, line);
+}
+
+/* What the pinger hands the parent. */
+struct bell_result {
+	double us;
+	int trips;
+};
+
+/*
+ * One side of the doorbell ping-pong, in a child of its own: open and map
+ * the node, find the first two doorbells, say so on @ready, then play.
+ * The pinger (@res >= 0) waits for a byte on @go, rings the first and
+ * waits for the second, at most @trips times or for @budget seconds,
+ * hands the result over on @res and ends the ponger with PP_STOP.  The
+ * ponger waits for the first and answers on the second until then.
+ * Never returns.
+ */
+static void bell_child(const char *node, size_t page, int trips,
+		       double budget, int ready, int go, int res)
+{
+	struct bell_result r = { -1, 0 };
+	int d0, d1, mine, theirs, i;
+	volatile uint32_t *seq;
+	struct mmfdev *dev;
+	double t;
+	char c = 0;
+
+	alarm(2 * PP_TIMEOUT + (int)budget);
+	seq = node_page(node, page, &dev);
+	if (!seq)
+		_exit(1);
+	d0 = event_line(dev, MMFDEV_EVENT_DOORBELL, 0);
+	d1 = event_line(dev, MMFDEV_EVENT_DOORBELL, 1);
+	if (d0 < 0 || d1 < 0)
+		_exit(2);
+	mine = res >= 0 ? d1 : d0;
+	theirs = res >= 0 ? d0 : d1;
+	/* From here on, this handle counts every ring of its lines. */
+	if (write(ready, &c, 1) != 1)
+		_exit(1);
+	close(ready);
+
+	if (res < 0) {
+		for (i = 0; ; i++) {
+			switch (bell_wait_for(dev, mine, seq, 2 * i + 1)) {
+			case 0:
+				break;
+			case 1:
+				_exit(0);
+			default:
+				_exit(1);
+			}
+			if (bell_send(dev, theirs, seq, 2 * i + 2))
+				_exit(1);
+		}
+	}
+
+	if (read(go, &c, 1) != 1)
+		_exit(1);
+	t = now();
+	for (i = 0; i < trips; ) {
+		if (bell_send(dev, theirs, seq, 2 * i + 1) ||
+		    bell_wait_for(dev, mine, seq, 2 * i + 2))
+			_exit(1);
+		i++;
+		if (now() - t >= budget)
+			break;
+	}
+	r.us = (now() - t) * 1e6 / i;
+	r.trips = i;
+	if (bell_send(dev, theirs, seq, PP_STOP) ||
+	    write(res, &r, sizeof(r)) != sizeof(r))
+		_exit(1);
+	_exit(0);
+}
+
+enum { BELL_READY, BELL_GO, BELL_RES, BELL_PIPES };
+
+/*
+ * Round trips through two doorbells of @node between two children, each
+ * of which opens the node and maps the first page of its RAM region
+ * itself, and passes its numbers in that page: at most @trips, and no
+ * more than fit in @budget seconds.  Microseconds each, or -1; *@done
+ * gets how many were made.  A child that fails exits; then the parent
+ * kills the other.
+ */
+static double bell_ping_pong_us(const char *node, size_t page, int trips,
+				double budget, int *done)
+{
+	int fds[BELL_PIPES][2], i, j;
+	struct bell_result r = { -1, 0 };
+	pid_t pinger = -1, ponger = -1;
+	bool ok = false;
+	char c = 0;
+
+	for (i = 0; i < BELL_PIPES; i++) {
+		if (pipe(fds[i])) {
+			while (i--) {
+				close(fds[i][0]);
+				close(fds[i][1]);
+			}
+			return -1;
+		}
+	}
+	/*
+	 * A handle counts only the rings after it was opened: the pinger
+	 * starts once both children have said on BELL_READY that they
+	 * have theirs.
+	 */
+	ponger = fork();
+	if (ponger == 0) {
+		for (i = 0; i < BELL_PIPES; i++)
+			for (j = 0; j < 2; j++)
+				if (i != BELL_READY || j != 1)
+					close(fds[i][j]);
+		bell_child(node, page, trips, budget, fds[BELL_READY][1], -1,
+			   -1);
+	}
+	if (ponger > 0)
+		pinger = fork();
+	if (pinger == 0) {
+		close(fds[BELL_READY][0]);
+		close(fds[BELL_GO][1]);
+		close(fds[BELL_RES][0]);
+		bell_child(node, page, trips, budget, fds[BELL_READY][1],
+			   fds[BELL_GO][0], fds[BELL_RES][1]);
+	}
+	close(fds[BELL_READY][1]);
+	close(fds[BELL_GO][0]);
+	close(fds[BELL_RES][1]);
+	if (pinger < 0)
+		goto out;
+	ok = read_within(fds[BELL_READY][0], &c, 1, PP_TIMEOUT) &&
+	     read_within(fds[BELL_READY][0], &c, 1, PP_TIMEOUT) &&
+	     write(fds[BELL_GO][1], &c, 1) == 1 &&
+	     read_within(fds[BELL_RES][0], &r, sizeof(r),
+			 budget + PP_TIMEOUT);
+out:
+	if (!ok) {
+		if (pinger > 0)
+			kill(pinger, SIGKILL);
+		if (ponger > 0)
+			kill(ponger, SIGKILL);
+	}
+	if (pinger > 0 && !reap(pinger, PP_TIMEOUT))
+		ok = false;
+	if (ponger > 0 && !reap(ponger, PP_TIMEOUT))
+		ok = false;
+	close(fds[BELL_READY][0]);
+	close(fds[BELL_GO][1]);
+	close(fds[BELL_RES][0]);
+	*done = ok ? r.trips : 0;
+	return ok ? r.us : -1;
+}
+
+enum { PP_BELL, PP_PIPE, PP_CONDVAR, PP_SPIN, PP_KINDS };
+
+/*
+ * Doorbell round trips between two processes that each open and map the
+ * node, against a pipe, a process-shared condvar in the mapping and a
+ * flag in the mapping that both sides spin on.  As for the condvar line:
+ * CV_RUNS runs of @budget seconds of each, interleaved, each kind first in
+ * turn, and the median run counts.
+ */
+static void bench_doorbell(struct mmfdev *dev, const char *node, size_t page)
+{
+	static const char *const names[] = {
+		"doorbell", "pipe", "condvar", "spin"
+	};
+	const struct cv_backing dev_cv = { .mmfdev = true, .path = node };
+	int trips[PP_KINDS][CV_RUNS], n[PP_KINDS], r, j, k;
+	double us[PP_KINDS][CV_RUNS], med[PP_KINDS];
+	const int max_trips = 1000000;
+	const double budget = 0.25;
+
+	if (event_line(dev, MMFDEV_EVENT_DOORBELL, 1) < 0) {
+		printf("bench: doorbell ping-pong left out: %u event lines, fewer than 2 doorbells\n",
+		       mmfdev_get_num_events(dev));
+		return;
+	}
+	for (r = 0; r < CV_RUNS; r++) {
+		for (j = 0; j < PP_KINDS; j++) {
+			k = (j + r) % PP_KINDS;
+			switch (k) {
+			case PP_BELL:
+				us[k][r] = bell_ping_pong_us(node, page,
+							     max_trips, budget,
+							     &trips[k][r]);
+				break;
+			case PP_PIPE:
+				us[k][r] = pipe_ping_pong_us(max_trips, budget,
+							     &trips[k][r]);
+				break;
+			case PP_CONDVAR:
+				us[k][r] = cv_ping_pong_us(&dev_cv, page,
+							   max_trips, budget,
+							   &trips[k][r]);
+				break;
+			default:
+				us[k][r] = spin_ping_pong_us(node, page,
+							     max_trips, budget,
+							     &trips[k][r]);
+				break;
+			}
+			if (us[k][r] < 0) {
+				printf("bench: doorbell ping-pong left out: a %s run failed\n",
+				       names[k]);
+				return;
+			}
+		}
+	}
+	for (k = 0; k < PP_KINDS; k++)
+		med[k] = median_run(us[k], trips[k], CV_RUNS, &n[k]);
+	printf("bench: doorbell ping-pong: median of %d runs of %.2f s, round trips in it: doorbell %d, pipe %d, condvar %d, spin %d\n",
+	       CV_RUNS, budget, n[PP_BELL], n[PP_PIPE], n[PP_CONDVAR],
+	       n[PP_SPIN]);
+	for (k = PP_PIPE; k < PP_KINDS; k++)
+		report("doorbell ping-pong", "us", "doorbell", med[PP_BELL],
+		       names[k], med[k]);
+}
+
+/* edu's registers (QEMU's docs/specs/edu.rst). */
+#define EDU_IRQ_STATUS		0x24
+#define EDU_IRQ_RAISE		0x60
+#define EDU_IRQ_ACK		0x64
+
+/*
+ * How a round sees the interrupt it raised; and, for the waits, when the
+ * kernel counted it (the line's timestamp).
+ */
+enum { IRQ_WAIT, IRQ_PREAD, IRQ_MAP, IRQ_WAYS, IRQ_COUNTED = IRQ_WAYS };
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Raise edu's interrupt (event line @line) and see it @how: wait for the
+ * line, or poll the interrupt status register with pread() or through the
+ * mapping.  Then, untimed, consume the event, ack it at the device and,
+ * for a level line, unmask it.  Microseconds from the raise to seeing it,
+ * or -1; after a wait, *@counted_us gets those from the raise to the
+ * kernel counting the event.
+ */
+static double irq_round(struct mmfdev *dev, volatile uint8_t *regs,
+			unsigned int line, bool level, int how,
+			double *counted_us)
+{
+	uint64_t bit = MMFDEV_EVENT_BIT(line), ts;
+	uint32_t st = 0;
+	double t0, t1;
+	int ret;
+
+	/* Nothing left over from the round before. */
+	if (mmfdev_event_read(dev, line, NULL, NULL, NULL))
+		return -1;
+	t0 = now();
+	mmfdev_write32(regs + EDU_IRQ_RAISE, 1);
+	if (how == IRQ_WAIT) {
+		if (mmfdev_event_wait(dev, bit, 1000000000, NULL))
+			return -1;
+		t1 = now();
+	} else {
+		for (;;) {
+			if (how == IRQ_MAP)
+				st = mmfdev_read32(regs + EDU_IRQ_STATUS);
+			else if (mmfdev_read(dev, 0, EDU_IRQ_STATUS, &st,
+					     4) != 4)
+				return -1;
+			t1 = now();
+			if (st)
+				break;
+			if (t1 - t0 > 1)
+				return -1;
+		}
+		/*
+		 * Let the interrupt arrive before the ack, so that it cannot
+		 * end the next round's wait.  A level line acked first may
+		 * never fire: then this times out, harmlessly.
+		 */
+		ret = mmfdev_event_wait(dev, bit, 100000000, NULL);
+		if (ret && ret != -ETIMEDOUT)
+			return -1;
+	}
+	if (mmfdev_event_read(dev, line, NULL, NULL, &ts))
+		return -1;
+	if (how == IRQ_WAIT)
+		*counted_us = (ts / 1e9 - t0) * 1e6;
+	mmfdev_write32(regs + EDU_IRQ_ACK, 1);
+	if (level && mmfdev_event_unmask(dev, line))
+		return -1;
+	return (t1 - t0) * 1e6;
+}
+
+/*
+ * edu's interrupt, from the raise to the waiter's wakeup, against
+ * polling its status register with pread() and through the mapping: the
+ * three in turn, each first in turn, for up to @budget seconds; the
+ * median round of each counts.  An extra line tells how much of the wait
+ * came before the kernel counted the event (the interrupt's delivery).
+ */
+static void bench_irq(const char *name)
+{
+	static const char *const kinds[] = {
+		[MMFDEV_EVENT_MSIX] = "MSI-X", [MMFDEV_EVENT_MSI] = "MSI",
+		[MMFDEV_EVENT_INTX] = "INTx", [MMFDEV_EVENT_IRQ] = "irq",
+	};
+	const unsigned int line = 0;
+	const int max_rounds = 2001;
+	const double budget = 2;
+	double *lat[IRQ_WAYS + 1], med[IRQ_WAYS + 1], t;
+	volatile uint8_t *regs = NULL;
+	unsigned int kind, flags;
+	struct mmfdev_event *ev;
+	const char *why = NULL;
+	struct mmfdev *dev;
+	int n, j, k;
+	size_t len;
+	void *addr;
+	bool level;
+
+	lat[0] = calloc((IRQ_WAYS + 1) * max_rounds, sizeof(double));
+	if (!lat[0])
+		return;
+	for (k = 1; k <= IRQ_WAYS; k++)
+		lat[k] = lat[0] + k * max_rounds;
+	if (mmfdev_open_by_name(name, 0, &dev)) {
+		printf("bench: edu interrupt left out: cannot open %s\n", name);
+		free(lat[0]);
+		return;
+	}
+	if (mmfdev_get_num_events(dev) <= line ||
+	    mmfdev_event_get(dev, line, &ev)) {
+		why = "no event lines";
+		goto out;
+	}
+	kind = mmfdev_event_get_kind(ev);
+	flags = mmfdev_event_get_flags(ev);
+	mmfdev_event_free(ev);
+	level = flags & MMFDEV_EVENT_NEEDS_UNMASK;
+	if (kind >= sizeof(kinds) / sizeof(kinds[0]) || !kinds[kind]) {
+		why = "line 0 is not an interrupt";
+		goto out;
+	}
+	if (mmfdev_map(dev, 0, 0, 0, MMFDEV_MAP_READ | MMFDEV_MAP_WRITE,
+		       &addr, &len)) {
+		why = "cannot map BAR0";
+		goto out;
+	}
+	regs = addr;
+	/* Start quiet: nothing raised, nothing masked. */
+	mmfdev_write32(regs + EDU_IRQ_ACK, ~0u);
+	if (level)
+		mmfdev_event_unmask(dev, line);
+	t = now();
+	for (n = 0; n < max_rounds && now() - t < budget; n++) {
+		for (j = 0; j < IRQ_WAYS; j++) {
+			k = (j + n) % IRQ_WAYS;
+			lat[k][n] = irq_round(dev, regs, line, level, k,
+					      &lat[IRQ_COUNTED][n]);
+			if (lat[k][n] < 0) {
+				why = k == IRQ_WAIT ?
+				      "a wait failed or timed out" :
+				      "a poll failed or timed out";
+				goto out;
+			}
+		}
+	}
+	for (k = 0; k <= IRQ_WAYS; k++) {
+		qsort(lat[k], n, sizeof(double), cmp_double);
+		med[k] = lat[k][n / 2];
+	}
+	printf("bench: edu interrupt: line %u, %s, %s; median of %d rounds of each; waits: raise to the kernel's count %.2f us, to wakeup %.2f us\n",
+	       line, kinds[kind], level ? "level" : "edge", n,
+	       med[IRQ_COUNTED], med[IRQ_WAIT]);
+	report("edu irq raise to seen", "us", "wait", med[IRQ_WAIT],
+	       "pread", med[IRQ_PREAD]);
+	report("edu irq raise to seen", "us", "wait", med[IRQ_WAIT],
+	       "mapping", med[IRQ_MAP]);
+out:
+	if (why)
+		printf("bench: edu interrupt left out: %s\n", why);
+	if (regs)
+		mmfdev_unmap((void *)regs, len);
+	mmfdev_close(dev);
+	free(lat[0]);
+}
+
 int main(int argc, char **argv)
 {
 	size_t page = sysconf(_SC_PAGESIZE), len, region, pmd;
@@ -859,14 +1442,19 @@ int main(int argc, char **argv)
 	bench_stream(dev, len);
 	bench_first_touch(dev, len, page);
 	bench_rw_vs_map(dev, page);
-	bench_ping_pong(dev, page);
-	if (pci && *pci)
+	bench_ping_pong(node, page);
+	if (pci && *pci) {
 		bench_mmio(pci, page);
+		bench_irq(pci);
+	} else {
+		printf("bench: MMIO and interrupt lines left out: MMFDEV_BENCH_PCI is not set\n");
+	}
 	printf("bench: RAM region %zu bytes, PMD size %zu KiB\n", region,
 	       pmd >> 10);
 	bench_stream_huge(dev, region, pmd);
 	bench_map_1g(dev, region, page, pmd);
 	bench_condvar(node, page);
+	bench_doorbell(dev, node, page);
 	mmfdev_close(dev);
 	return 0;
 }
