@@ -17,7 +17,10 @@
  *
  * No user memory is touched under mdev->lock (page faults take mmap_lock,
  * which is held around our own fault handler): data goes through a kernel
- * bounce buffer.
+ * bounce buffer.  Nor is a VMA changed under it: a fault holds the VMA's
+ * lock (or mmap_lock) while it takes mdev->lock, so mmap() checks the
+ * region under mdev->lock and sets the VMA up after dropping it.  The
+ * order is mmap_lock, then the VMA lock, then mdev->lock.
  */
 #include <linux/compat.h>
 #include <linux/device.h>
@@ -234,15 +237,21 @@ static const struct vm_operations_struct mmfdev_vm_ops = {
 	.access = mmfdev_vm_access,
 };
 
-/* Give back every region's resources; safe to call twice. */
-static void mmfdev_regions_release(struct mmfdev_device *mdev)
+/*
+ * Give back the regions' resources; safe to call twice.  When the device
+ * leaves its bus (@final false), kinds whose memory owes nothing to the
+ * bus keep it until the last reference goes (@final true).
+ */
+static void mmfdev_regions_release(struct mmfdev_device *mdev, bool final)
 {
 	unsigned int i;
 
 	for (i = 0; i < mdev->nr_regions; i++) {
 		struct mmfdev_region *region = &mdev->regions[i];
 
-		if (region->ops && region->ops->release)
+		if (!region->ops || (!final && region->ops->outlives_bus))
+			continue;
+		if (region->ops->release)
 			region->ops->release(region);
 		region->ops = NULL;
 	}
@@ -253,7 +262,7 @@ static void mmfdev_device_release(struct kref *ref)
 	struct mmfdev_device *mdev = container_of(ref, struct mmfdev_device,
 						  ref);
 
-	mmfdev_regions_release(mdev);
+	mmfdev_regions_release(mdev, true);
 	mmfdev_events_free(mdev);
 	iput(mdev->inode);
 	kfree(mdev);
@@ -363,8 +372,17 @@ static pgprot_t mmfdev_pgprot(pgprot_t prot, unsigned int mode)
 	}
 }
 
-static int mmfdev_mmap_locked(struct mmfdev_device *mdev, struct file *file,
-			      struct vm_area_struct *vma)
+/*
+ * Check a mapping against the region under the device lock, and note the
+ * region and the mode it gets.  The VMA itself is changed only after the
+ * lock is dropped: changing its flags takes the VMA's own lock, which a
+ * fault holds while it takes ours.
+ */
+static int mmfdev_mmap_check(struct mmfdev_device *mdev,
+			     struct vm_area_struct *vma,
+			     struct mmfdev_region **regionp,
+			     const struct mmfdev_region_ops **opsp,
+			     unsigned long *modep)
 {
 	unsigned long pgoff = vma->vm_pgoff & (MMFDEV_WINDOW_PAGES - 1);
 	unsigned long index = (vma->vm_pgoff / MMFDEV_WINDOW_PAGES) &
@@ -372,10 +390,8 @@ static int mmfdev_mmap_locked(struct mmfdev_device *mdev, struct file *file,
 	unsigned long mode = vma->vm_pgoff >> (MMFDEV_MODE_SHIFT - PAGE_SHIFT);
 	struct mmfdev_region *region;
 
-	/* Device memory is shared by definition; a private COW copy is not. */
-	if (!(vma->vm_flags & VM_MAYSHARE))
-		return -EINVAL;
-
+	if (mdev->dead)
+		return -ENODEV;
 	region = mmfdev_region_get(mdev, index);
 	if (!region || mode >= MMFDEV_CACHE_NR)
 		return -ENXIO;
@@ -387,8 +403,39 @@ static int mmfdev_mmap_locked(struct mmfdev_device *mdev, struct file *file,
 		mode = region->cache_default;
 	if (!(region->cache_modes & MMFDEV_CACHE_BIT(mode)))
 		return -EINVAL;
+	*regionp = region;
+	*opsp = region->ops;	/* unregistering clears region->ops */
+	*modep = mode;
+	return 0;
+}
+
+static int mmfdev_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct mmfdev_device *mdev = mmfdev_of(file);
+	unsigned long pgoff = vma->vm_pgoff & (MMFDEV_WINDOW_PAGES - 1);
+	unsigned long index = (vma->vm_pgoff / MMFDEV_WINDOW_PAGES) &
+			      (MMFDEV_MAX_REGIONS - 1);
+	const struct mmfdev_region_ops *ops;
+	struct mmfdev_region *region;
+	unsigned long mode;
+	int ret;
+
+	/* Device memory is shared by definition; a private COW copy is not. */
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+
+	down_read(&mdev->lock);
+	ret = mmfdev_mmap_check(mdev, vma, &region, &ops, &mode);
+	up_read(&mdev->lock);
+	if (ret)
+		return ret;
 
 	/*
+	 * Unlocked from here: if the device goes now, the region's memory
+	 * is either the kind's own until the last file is closed (RAM,
+	 * which our open file keeps), or filled at fault time, which checks
+	 * dead under the lock: the mapping then only ever gets SIGBUS.
+	 *
 	 * do_mmap() already drops VM_MAYWRITE from a shared mapping of a file
 	 * not open for writing; say so here too, so that no later mprotect()
 	 * can make such a mapping writable whatever the core does.
@@ -400,19 +447,7 @@ static int mmfdev_mmap_locked(struct mmfdev_device *mdev, struct file *file,
 	vma->vm_ops = &mmfdev_vm_ops;
 	vma->vm_private_data = MMFDEV_VMA_TAG(index, mode);
 
-	return region->ops->mmap(region, vma, pgoff);
-}
-
-static int mmfdev_mmap(struct file *file, struct vm_area_struct *vma)
-{
-	struct mmfdev_device *mdev = mmfdev_of(file);
-	int ret = -ENODEV;
-
-	down_read(&mdev->lock);
-	if (!mdev->dead)
-		ret = mmfdev_mmap_locked(mdev, file, vma);
-	up_read(&mdev->lock);
-	return ret;
+	return ops->mmap(region, vma, pgoff);
 }
 
 /*
@@ -845,7 +880,7 @@ void mmfdev_device_unregister(struct mmfdev_device *mdev)
 	down_write(&mdev->lock);
 	mdev->dead = true;
 	unmap_mapping_range(mdev->inode->i_mapping, 0, 0, 1);
-	mmfdev_regions_release(mdev);
+	mmfdev_regions_release(mdev, false);
 	up_write(&mdev->lock);
 	/* Every waiter sees dead and returns -ENODEV. */
 	wake_up_all(&mdev->event_wq);

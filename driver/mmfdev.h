@@ -41,7 +41,8 @@ struct mmfdev_region;
 /**
  * struct mmfdev_region_ops - what a region kind provides
  * @mmap:	set up @vma, whose range, mode and access the core checked and
- *		whose vm_page_prot already has the cache mode.  Either fill it
+ *		whose vm_page_prot already has the cache mode; called without
+ *		the device lock (the device may be gone by then).  Either fill it
  *		now (memory that never goes away while mapped) or leave it to
  *		@fault (memory a bus may take back).
  *		A kind whose memory is file memory may instead hand the VMA
@@ -61,10 +62,14 @@ struct mmfdev_region;
  * @write:	copy @len bytes from @buf to @off; checked likewise.
  * @sync:	make earlier CPU writes visible to the device (fsync/msync).
  * @release:	give back what the kind took; called once, before the device
- *		is gone from its bus, never concurrently with the others.
+ *		is gone from its bus (with @outlives_bus: when its last
+ *		reference goes), never concurrently with the others.
+ * @outlives_bus: the kind's memory owes nothing to the bus (RAM): keep it
+ *		until the last file is closed, so that @mmap, which runs
+ *		without the device lock, can always use it.
  *
- * @read, @write, @sync and @fault run under the device lock for reading;
- * they must not touch user memory.
+ * @read, @write, @sync, @fault and @huge_fault run under the device lock
+ * for reading; they must not touch user memory.
  */
 struct mmfdev_region_ops {
 	int (*mmap)(struct mmfdev_region *region, struct vm_area_struct *vma,
@@ -81,6 +86,7 @@ struct mmfdev_region_ops {
 		     size_t len, u64 off);
 	int (*sync)(struct mmfdev_region *region);
 	void (*release)(struct mmfdev_region *region);
+	bool outlives_bus;
 };
 
 /**

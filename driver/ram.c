@@ -297,6 +297,7 @@ static const struct mmfdev_region_ops ram_ops = {
 	.write = ram_write,
 	.sync = ram_sync,
 	.release = ram_release,
+	.outlives_bus = true,
 };
 
 /**

@@ -15,7 +15,7 @@
 # demo:  prints what the example program printed inside the guest.
 # bench: prints the benchmark's lines (ratios against same-run baselines).
 #
-# MMFDEV_QEMU_TIMEOUT (seconds, default 1200) bounds one boot;
+# MMFDEV_QEMU_TIMEOUT (seconds, default 2400) bounds one boot;
 # MMFDEV_KVM=1 asks for -accel kvm instead of TCG.
 . "$(dirname "$0")/common.sh"
 
@@ -380,7 +380,7 @@ prepare_dtb() {
 
 # Sets LOG.
 boot() {
-	local accel=tcg t=${MMFDEV_QEMU_TIMEOUT:-1200}
+	local accel=tcg t=${MMFDEV_QEMU_TIMEOUT:-2400}
 	[ "${MMFDEV_KVM:-0}" = 1 ] && accel=kvm
 	LOG=$dir/console-$mode.log
 	log "$lane: booting $RELEASE in $qemu ($accel)"

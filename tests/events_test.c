@@ -351,7 +351,7 @@ static int pinger(unsigned int mine, unsigned int theirs, long n, int first)
 	return 0;
 }
 
-TEST_F_TIMEOUT(bell, ping_pong_nothing_lost, 900)
+TEST_F_TIMEOUT(bell, ping_pong_nothing_lost, 1800)
 {
 	const char *env = getenv("MMFDEV_PINGPONG");
 	long n = env && *env ? strtol(env, NULL, 0) : 1000000;
