@@ -214,14 +214,17 @@ TEST_F(bell, wait_timeouts)
 /*
  * Three waiters in processes of their own, on line sets {A}, {B} and
  * {A, B}: ringing B wakes the second and third, the first times out.
+ * Each says on @ready that its file is open: events from then on are
+ * new to it, however late it gets to waiting.
  */
-static int waiter(unsigned int first, uint64_t lines, uint64_t want)
+static int waiter(unsigned int first, uint64_t lines, uint64_t want,
+		  int ready)
 {
 	int fd = open(node, O_RDONLY | O_CLOEXEC);
 	uint64_t pending = 0;
 	int ret;
 
-	if (fd < 0)
+	if (fd < 0 || write(ready, "r", 1) != 1)
 		return 10;
 	ret = event_wait(fd, lines << first, 2000000000LL, &pending);
 	if (!want)
@@ -234,18 +237,23 @@ static int waiter(unsigned int first, uint64_t lines, uint64_t want)
 TEST_F_TIMEOUT(bell, waiters_on_several_lines, 60)
 {
 	pid_t pids[3];
-	int i, status;
+	int i, status, ready[2];
+	char c;
 
+	ASSERT_EQ(0, pipe2(ready, O_CLOEXEC));
 	pids[0] = fork();
 	if (!pids[0])
-		_exit(waiter(self->first, 1, 0));
+		_exit(waiter(self->first, 1, 0, ready[1]));
 	pids[1] = fork();
 	if (!pids[1])
-		_exit(waiter(self->first, 2, 2));
+		_exit(waiter(self->first, 2, 2, ready[1]));
 	pids[2] = fork();
 	if (!pids[2])
-		_exit(waiter(self->first, 3, 2));
-	usleep(300000);
+		_exit(waiter(self->first, 3, 2, ready[1]));
+	close(ready[1]);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(1, read(ready[0], &c, 1));
+	close(ready[0]);
 	ASSERT_EQ(0, event_ring(self->fd, self->first + 1));
 	for (i = 0; i < 3; i++) {
 		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));

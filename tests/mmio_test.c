@@ -50,87 +50,7 @@
 /* edu's identification register: major 1, minor 0, then 0xed. */
 #define EDU_ID_VALUE		0x010000edU
 
-#define PCI_DRIVER_DIR		"/sys/bus/pci/drivers/mmfdev"
 #define IVSHMEM_GUEST_AT	(64 << 10)
-
-/* Find PCI device @vendor:@device; its address goes to @bdf. */
-static int find_pci(unsigned int vendor, unsigned int device, char *bdf,
-		    size_t len)
-{
-	struct dirent *de;
-	int ret = -ENOENT;
-	DIR *d;
-
-	d = opendir("/sys/bus/pci/devices");
-	if (!d)
-		return -ENOENT;
-	while (ret && (de = readdir(d))) {
-		unsigned int v = 0, dv = 0;
-		char path[300];
-		FILE *f;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor",
-			 de->d_name);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		if (fscanf(f, "%x", &v) != 1)
-			v = 0;
-		fclose(f);
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device",
-			 de->d_name);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		if (fscanf(f, "%x", &dv) != 1)
-			dv = 0;
-		fclose(f);
-		if (v == vendor && dv == device) {
-			snprintf(bdf, len, "%.*s", (int)len - 1, de->d_name);
-			ret = 0;
-		}
-	}
-	closedir(d);
-	return ret;
-}
-
-/* Physical start of BAR @bar of @bdf, from sysfs. */
-static int pci_bar_start(const char *bdf, int bar, unsigned long long *start)
-{
-	unsigned long long s, e, fl;
-	char path[300];
-	int i, ret = -ENOENT;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource", bdf);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	for (i = 0; i <= bar; i++) {
-		if (fscanf(f, "%llx %llx %llx", &s, &e, &fl) != 3)
-			break;
-		if (i == bar) {
-			*start = s;
-			ret = 0;
-		}
-	}
-	fclose(f);
-	return ret;
-}
-
-static int sysfs_write(const char *path, const char *value)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, value, strlen(value));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
 
 static sigjmp_buf sigbus_jmp;
 
@@ -468,7 +388,8 @@ static void on_sigbus_exit(int sig)
 	_exit(42);
 }
 
-static void edu_reader(const char *node)
+/* Map edu, read it once, say so on @ready, then read until SIGBUS. */
+static void edu_reader(const char *node, int ready)
 {
 	struct sigaction sa = { .sa_handler = on_sigbus_exit };
 	struct mmfdev *dev;
@@ -479,6 +400,8 @@ static void edu_reader(const char *node)
 	if (mmfdev_open(node, MMFDEV_OPEN_RDONLY, &dev) ||
 	    mmfdev_map(dev, 0, 0, 0, MMFDEV_MAP_READ, &regs, &len))
 		_exit(2);
+	if (mmfdev_read32(regs) != EDU_ID_VALUE || write(ready, "r", 1) != 1)
+		_exit(1);
 	for (;;)
 		if (mmfdev_read32(regs) != EDU_ID_VALUE)
 			_exit(1);
@@ -487,21 +410,25 @@ static void edu_reader(const char *node)
 /* Unbind while other processes are faulting and reading: all get SIGBUS. */
 TEST_F_TIMEOUT(edu, unbind_while_readers_fault, 120)
 {
-	struct timespec ts = { 0, 200 * 1000 * 1000 };
 	pid_t readers[3];
-	char node[128];
-	int i, status;
+	char node[128], c;
+	int i, status, ready[2];
 
 	if (geteuid())
 		SKIP(return, "needs root to unbind");
 	snprintf(node, sizeof(node), "/dev/mmfdev-pci-%s", self->bdf);
+	ASSERT_EQ(0, pipe2(ready, O_CLOEXEC));
 	for (i = 0; i < 3; i++) {
 		readers[i] = fork();
 		ASSERT_LE(0, readers[i]);
 		if (readers[i] == 0)
-			edu_reader(node);
+			edu_reader(node, ready[1]);
 	}
-	nanosleep(&ts, NULL);
+	/* Unbind only once every reader has its mapping, however slow. */
+	close(ready[1]);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(1, read(ready[0], &c, 1));
+	close(ready[0]);
 	ASSERT_EQ(0, sysfs_write(PCI_DRIVER_DIR "/unbind", self->bdf));
 	for (i = 0; i < 3; i++) {
 		ASSERT_EQ(readers[i], waitpid(readers[i], &status, 0));
