@@ -58,7 +58,8 @@ LIB_PC		:= $(BUILD)/lib/libmmfdev.pc
 EXAMPLES	:= $(BUILD)/examples/mmfdev-hello $(BUILD)/examples/mmfdev-edu \
 		   $(BUILD)/examples/mmfdev-ring
 TESTS		:= $(BUILD)/tests/mmfdev_test $(BUILD)/tests/mmio_test \
-		   $(BUILD)/tests/ram_test $(BUILD)/tests/events_test
+		   $(BUILD)/tests/ram_test $(BUILD)/tests/events_test \
+		   $(BUILD)/tests/fault_test $(BUILD)/tests/endurance_test
 HOST_TESTS	:= $(BUILD)/tests/lib_test
 BENCH		:= $(BUILD)/tests/mmfdev_bench
 

@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Helpers shared by the mmfdev kselftests: region info and loading or
- * unloading the module through libkmod.
+ * Helpers shared by the mmfdev kselftests: region info, PCI devices in
+ * sysfs, and loading or unloading the module through libkmod.
  */
 #ifndef MMFDEV_TEST_COMMON_H
 #define MMFDEV_TEST_COMMON_H
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -22,6 +25,86 @@
 #endif
 
 #define MODULE_NAME "mmfdev"
+#define PCI_DRIVER_DIR "/sys/bus/pci/drivers/mmfdev"
+
+/* Find PCI device @vendor:@device; its address goes to @bdf. */
+static inline int find_pci(unsigned int vendor, unsigned int device, char *bdf,
+		    size_t len)
+{
+	struct dirent *de;
+	int ret = -ENOENT;
+	DIR *d;
+
+	d = opendir("/sys/bus/pci/devices");
+	if (!d)
+		return -ENOENT;
+	while (ret && (de = readdir(d))) {
+		unsigned int v = 0, dv = 0;
+		char path[300];
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor",
+			 de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fscanf(f, "%x", &v) != 1)
+			v = 0;
+		fclose(f);
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device",
+			 de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fscanf(f, "%x", &dv) != 1)
+			dv = 0;
+		fclose(f);
+		if (v == vendor && dv == device) {
+			snprintf(bdf, len, "%.*s", (int)len - 1, de->d_name);
+			ret = 0;
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+/* Physical start of BAR @bar of @bdf, from sysfs. */
+static inline int pci_bar_start(const char *bdf, int bar, unsigned long long *start)
+{
+	unsigned long long s, e, fl;
+	char path[300];
+	int i, ret = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource", bdf);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	for (i = 0; i <= bar; i++) {
+		if (fscanf(f, "%llx %llx %llx", &s, &e, &fl) != 3)
+			break;
+		if (i == bar) {
+			*start = s;
+			ret = 0;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+static inline int sysfs_write(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, value, strlen(value));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
 
 static inline int region_info(int fd, unsigned int index,
 			      struct mmfdev_region_info *info)
@@ -293,6 +376,91 @@ static inline const char *module_cannot_reload(void)
 }
 
 #endif /* MMFDEV_TEST_NO_KMOD */
+
+/*
+ * The module's image in memory, for init_module(2) without libkmod: the
+ * hardening tests load it hundreds of times, and fault injection must
+ * meet the kernel's allocations, not those of reading a file.
+ */
+struct module_image {
+	void *data;
+	size_t len;
+};
+
+/* Read the .ko that MMFDEV_MODULE names (uncompressed). */
+static inline int module_image_read(struct module_image *img)
+{
+	const char *path = getenv("MMFDEV_MODULE");
+	size_t cap = 0;
+	ssize_t n = 0;
+	int fd;
+
+	img->data = NULL;
+	img->len = 0;
+	if (!path)
+		return -ENOENT;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		if (img->len == cap) {
+			void *p = realloc(img->data, cap ? cap * 2 : 1 << 20);
+
+			if (!p) {
+				n = -1;
+				errno = ENOMEM;
+				break;
+			}
+			img->data = p;
+			cap = cap ? cap * 2 : 1 << 20;
+		}
+		n = read(fd, (char *)img->data + img->len, cap - img->len);
+		if (n <= 0)
+			break;
+		img->len += n;
+	}
+	close(fd);
+	if (n < 0 || !img->len) {
+		free(img->data);
+		img->data = NULL;
+		return n < 0 ? -errno : -ENOEXEC;
+	}
+	return 0;
+}
+
+/* init_module(2) with @options: 0 or -errno. */
+static inline int module_image_load(const struct module_image *img,
+				    const char *options)
+{
+	return syscall(__NR_init_module, img->data, img->len, options) ?
+	       -errno : 0;
+}
+
+/* delete_module(2), refused at once (EWOULDBLOCK) while in use. */
+static inline int module_unload_now(void)
+{
+	return syscall(__NR_delete_module, MODULE_NAME, O_NONBLOCK) ?
+	       -errno : 0;
+}
+
+static inline int module_loaded(void)
+{
+	return !access("/sys/module/" MODULE_NAME "/initstate", F_OK);
+}
+
+/* The module's reference count, or -1 when it is not loaded. */
+static inline long module_refcnt(void)
+{
+	FILE *f = fopen("/sys/module/" MODULE_NAME "/refcnt", "re");
+	long n = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &n) != 1)
+		n = -1;
+	fclose(f);
+	return n;
+}
 
 /* The options the module was loaded with, for putting it back. */
 static inline const char *module_default_options(void)

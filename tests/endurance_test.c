@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mmfdev endurance kselftest: the lifetime rules, many times over.
+ *
+ *  load_unload_cycles: load and unload the module, alternating its
+ *	parameters; every tenth time a file and a mapping are still held,
+ *	so the unload is refused until they are let go.  Memory must come
+ *	back.
+ *  bind_unbind_under_load: unbind and bind edu while threads open, map,
+ *	fault, pread and wait on it; every access gives the right data or
+ *	the documented error.
+ *  kill_at_random_points: SIGKILL processes at random points of every
+ *	syscall path for a while; none gets stuck, and every reference they
+ *	held comes back.
+ *
+ * MMFDEV_MODULE names the module (the load tests skip without it), with
+ * MMFDEV_MODULE_OPTIONS as the lane loads it (pci_ids= with edu).
+ * MMFDEV_ENDURANCE_CYCLES (1000), MMFDEV_ENDURANCE_BINDS (1000) and
+ * MMFDEV_ENDURANCE_SECONDS (60) size the three.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/mmfdev.h>
+
+#include "kselftest_harness.h"
+#include "mmfdev.h"
+#include "common.h"
+
+#define EDU_ID_VALUE	0x010000edU
+
+static unsigned long env_count(const char *name, unsigned long def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoul(v, NULL, 0) : def;
+}
+
+/* A /proc/meminfo field, in KiB. */
+static long meminfo(const char *field)
+{
+	char line[128];
+	size_t len = strlen(field);
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, len) && line[len] == ':') {
+			kb = strtol(line + len + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return kb;
+}
+
+/* Memory in use, in KiB: what the kernel could not give back. */
+static long mem_used(void)
+{
+	return meminfo("MemTotal") - meminfo("MemAvailable");
+}
+
+/* Pages sit in per-CPU lists and RCU callbacks for a while: let them go. */
+static void settle(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+
+	usleep(200000);
+	if (fd >= 0) {
+		if (write(fd, "3", 1) != 1)
+			perror("drop_caches");
+		close(fd);
+	}
+}
+
+static const char *cannot_cycle(struct module_image *img)
+{
+	if (geteuid())
+		return "needs root";
+	if (!getenv("MMFDEV_MODULE"))
+		return "MMFDEV_MODULE is not set";
+	if (module_image_read(img))
+		return "cannot read MMFDEV_MODULE";
+	return NULL;
+}
+
+/* Hold a file and a mapping of /dev/mmfdev: the unload is refused. */
+static void unload_refused_while_held(struct __test_metadata *_metadata,
+				      unsigned int cycle)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct mmfdev_region_info ri;
+	volatile uint32_t *p;
+	int fd;
+
+	fd = open("/dev/mmfdev", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("cycle %u: %s", cycle, strerror(errno));
+	ASSERT_EQ(0, region_info(fd, 0, &ri));
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, ri.offset);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 0x600d0000 + cycle;
+
+	EXPECT_EQ(-EWOULDBLOCK, module_unload_now());
+	ASSERT_EQ(0, close(fd));
+	/* The mapping alone still holds the module. */
+	EXPECT_EQ(-EWOULDBLOCK, module_unload_now());
+	EXPECT_EQ(0x600d0000 + cycle, p[0]);
+	ASSERT_EQ(0, munmap((void *)p, page));
+}
+
+TEST(load_unload_cycles)
+{
+	unsigned long i, cycles = env_count("MMFDEV_ENDURANCE_CYCLES", 1000);
+	unsigned long long bar0 = 0;
+	struct module_image img;
+	long warm = 0, end;
+	char bdf[64], phys[128];
+	const char *options[4];
+	const char *why = cannot_cycle(&img);
+
+	if (why)
+		SKIP(return, "%s", why);
+	options[0] = module_default_options();
+	options[1] = "size=64K doorbells=1";
+	options[2] = "size=1M ram_movable=1 doorbells=8";
+	options[3] = options[1];
+	/* With nothing bound to edu, its BAR can be mapped by address. */
+	if (!find_pci(0x1234, 0x11e8, bdf, sizeof(bdf)) &&
+	    !pci_bar_start(bdf, 0, &bar0)) {
+		snprintf(phys, sizeof(phys), "size=128K phys=edu:0x%llx:0x%lx",
+			 bar0, sysconf(_SC_PAGESIZE));
+		options[3] = phys;
+	}
+
+	if (module_loaded())
+		ASSERT_EQ(0, module_unload_now());
+	for (i = 0; i < cycles; i++) {
+		const char *opts = options[i % 4];
+
+		ASSERT_EQ(0, module_image_load(&img, opts))
+			TH_LOG("cycle %lu: %s", i, opts);
+		ASSERT_EQ(0, access("/dev/mmfdev", F_OK));
+		if (i % 10 == 9)
+			unload_refused_while_held(_metadata, i);
+		ASSERT_EQ(0, module_unload_now()) TH_LOG("cycle %lu", i);
+		/* The first rounds warm up caches that stay. */
+		if (i == cycles / 10) {
+			settle();
+			warm = mem_used();
+		}
+	}
+	settle();
+	end = mem_used();
+	ksft_print_msg("%lu cycles: memory in use %ld KiB after %lu, %ld KiB at the end (%+ld KiB)\n",
+		       cycles, warm, cycles / 10, end, end - warm);
+	/*
+	 * A leak of one page a cycle would be 3.6 MiB here; KASAN's
+	 * quarantine holds up to 1/32 of memory of freed objects, which a
+	 * sanitizer kernel may still be filling.
+	 */
+	EXPECT_GT(meminfo("MemTotal") / 32 + 2048, end - warm);
+	EXPECT_EQ(0, module_image_load(&img, module_default_options()));
+	free(img.data);
+}
+
+/* Threads that use edu's node while it comes and goes. */
+struct hammer {
+	const char *node;
+	atomic_bool stop;
+	atomic_ulong good, gone, bad;
+	atomic_int bad_errno;
+};
+
+static __thread sigjmp_buf hammer_jmp;
+
+static void hammer_sigbus(int sig)
+{
+	siglongjmp(hammer_jmp, 1);
+}
+
+static void hammer_bad(struct hammer *h, int err)
+{
+	atomic_fetch_add(&h->bad, 1);
+	atomic_store(&h->bad_errno, err);
+}
+
+/* One round: each step gives the right answer or says the device left. */
+static void hammer_round(struct hammer *h, long page)
+{
+	struct mmfdev_region_info ri;
+	volatile uint32_t *regs = MAP_FAILED;
+	uint64_t pending;
+	uint32_t id = 0;
+	int fd;
+
+	fd = open(h->node, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENODEV)
+			atomic_fetch_add(&h->gone, 1);
+		else
+			hammer_bad(h, errno);
+		return;
+	}
+	if (region_info(fd, 0, &ri)) {
+		if (errno == ENODEV)
+			atomic_fetch_add(&h->gone, 1);
+		else
+			hammer_bad(h, errno);
+		goto out_close;
+	}
+	regs = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, ri.offset);
+	if (regs == MAP_FAILED) {
+		if (errno == ENODEV)
+			atomic_fetch_add(&h->gone, 1);
+		else
+			hammer_bad(h, errno);
+	} else if (!sigsetjmp(hammer_jmp, 1)) {
+		if (regs[0] == EDU_ID_VALUE)
+			atomic_fetch_add(&h->good, 1);
+		else
+			hammer_bad(h, 0);
+	} else {
+		/* SIGBUS: the device left under the mapping. */
+		atomic_fetch_add(&h->gone, 1);
+	}
+	if (pread(fd, &id, 4, ri.offset) == 4) {
+		if (id == EDU_ID_VALUE)
+			atomic_fetch_add(&h->good, 1);
+		else
+			hammer_bad(h, 0);
+	} else if (errno == ENODEV) {
+		atomic_fetch_add(&h->gone, 1);
+	} else {
+		hammer_bad(h, errno);
+	}
+	if (!event_wait(fd, 1, 1000000, &pending) ||
+	    errno == ETIMEDOUT || errno == ENODEV)
+		atomic_fetch_add(&h->good, 1);
+	else
+		hammer_bad(h, errno);
+	if (regs != MAP_FAILED)
+		munmap((void *)regs, page);
+out_close:
+	close(fd);
+}
+
+static void *hammer_thread(void *arg)
+{
+	struct sigaction sa = { .sa_handler = hammer_sigbus };
+	struct hammer *h = arg;
+	long page = sysconf(_SC_PAGESIZE);
+
+	sigaction(SIGBUS, &sa, NULL);
+	while (!atomic_load(&h->stop))
+		hammer_round(h, page);
+	return NULL;
+}
+
+TEST(bind_unbind_under_load)
+{
+	unsigned long i, binds = env_count("MMFDEV_ENDURANCE_BINDS", 1000);
+	struct hammer h = { 0 };
+	char bdf[64], node[128], bound[128];
+	pthread_t threads[3];
+	int t;
+
+	if (geteuid())
+		SKIP(return, "needs root to bind");
+	if (find_pci(0x1234, 0x11e8, bdf, sizeof(bdf)))
+		SKIP(return, "no edu device");
+	snprintf(node, sizeof(node), "/dev/mmfdev-pci-%s", bdf);
+	snprintf(bound, sizeof(bound), PCI_DRIVER_DIR "/%s", bdf);
+	if (access(bound, F_OK))
+		SKIP(return, "edu is not bound to mmfdev");
+
+	h.node = node;
+	for (t = 0; t < 3; t++)
+		ASSERT_EQ(0, pthread_create(&threads[t], NULL, hammer_thread, &h));
+	for (i = 0; i < binds; i++) {
+		ASSERT_EQ(0, sysfs_write(PCI_DRIVER_DIR "/unbind", bdf))
+			TH_LOG("round %lu", i);
+		ASSERT_EQ(0, sysfs_write(PCI_DRIVER_DIR "/bind", bdf))
+			TH_LOG("round %lu", i);
+	}
+	atomic_store(&h.stop, true);
+	for (t = 0; t < 3; t++)
+		pthread_join(threads[t], NULL);
+	ksft_print_msg("%lu unbind/bind rounds: %lu right answers, %lu 'device gone', %lu wrong\n",
+		       binds, atomic_load(&h.good), atomic_load(&h.gone),
+		       atomic_load(&h.bad));
+	EXPECT_EQ(0, atomic_load(&h.bad))
+		TH_LOG("last wrong answer: errno %d", atomic_load(&h.bad_errno));
+	EXPECT_LT(0, atomic_load(&h.good));
+	/* Bound at the end, and it works. */
+	h.stop = false;
+	h.good = 0;
+	hammer_round(&h, sysconf(_SC_PAGESIZE));
+	EXPECT_EQ(3, atomic_load(&h.good));
+}
+
+/* Every syscall path, round and round, until killed. */
+static void __attribute__((noreturn)) syscall_loop(const char *edu)
+{
+	const char *nodes[2] = { "/dev/mmfdev", edu };
+	long page = sysconf(_SC_PAGESIZE);
+	struct mmfdev_device_info di;
+	struct mmfdev_region_info ri;
+	struct mmfdev_event_status st;
+	uint64_t pending;
+	char buf[64] = "endurance";
+	unsigned int n;
+	void *p;
+	int fd;
+
+	for (;;) {
+		for (n = 0; n < 2 && nodes[n]; n++) {
+			fd = open(nodes[n], O_RDWR | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			di.argsz = sizeof(di);
+			ioctl(fd, MMFDEV_IOC_DEVICE_INFO, &di);
+			if (region_info(fd, 0, &ri)) {
+				close(fd);
+				continue;
+			}
+			p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED,
+				 fd, ri.offset);
+			if (p != MAP_FAILED) {
+				if (ri.kind == MMFDEV_REGION_RAM)
+					memcpy(p, buf, sizeof(buf));
+				else
+					(void)*(volatile uint32_t *)p;
+				msync(p, page, MS_SYNC);
+			}
+			event_status(fd, 0, 0, &st);
+			event_ring(fd, 0);
+			event_wait(fd, 1, 100000, &pending);
+			if (pread(fd, buf, 4, ri.offset) < 0)
+				buf[0] = 0;
+			if (ri.kind == MMFDEV_REGION_RAM &&
+			    pwrite(fd, buf, sizeof(buf), ri.offset) < 0)
+				buf[0] = 0;
+			fsync(fd);
+			if (p != MAP_FAILED)
+				munmap(p, page);
+			close(fd);
+		}
+	}
+}
+
+/* Reap @pid within @ms milliseconds: 0, or -ETIMEDOUT if it is stuck. */
+static int reap(pid_t pid, int ms)
+{
+	int status;
+
+	for (; ms > 0; ms -= 10) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return 0;
+		usleep(10000);
+	}
+	return -ETIMEDOUT;
+}
+
+TEST(kill_at_random_points)
+{
+	unsigned long seconds = env_count("MMFDEV_ENDURANCE_SECONDS", 60);
+	char bdf[64], edu[128], wchan[64] = "?";
+	const char *edu_node = NULL;
+	uint64_t rnd = 0x9e3779b97f4a7c15ULL;
+	unsigned long kills = 0;
+	struct timespec t0, now;
+	long refs;
+	pid_t pid;
+
+	if (access("/dev/mmfdev", F_OK))
+		SKIP(return, "no /dev/mmfdev");
+	if (!find_pci(0x1234, 0x11e8, bdf, sizeof(bdf))) {
+		snprintf(edu, sizeof(edu), "/dev/mmfdev-pci-%s", bdf);
+		if (!access(edu, F_OK))
+			edu_node = edu;
+	}
+	refs = module_refcnt();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid)
+			syscall_loop(edu_node);
+		/* Anywhere in its first 20 ms: mostly inside a syscall. */
+		usleep(fuzz_next(&rnd) % 20000);
+		ASSERT_EQ(0, kill(pid, SIGKILL));
+		if (reap(pid, 10000)) {
+			char path[64];
+			FILE *f;
+
+			snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+			f = fopen(path, "re");
+			if (f) {
+				if (!fgets(wchan, sizeof(wchan), f))
+					wchan[0] = 0;
+				fclose(f);
+			}
+			ASSERT_TRUE(false)
+				TH_LOG("process %d is stuck in %s after SIGKILL",
+				       pid, wchan);
+		}
+		kills++;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while ((unsigned long)(now.tv_sec - t0.tv_sec) < seconds);
+	ksft_print_msg("%lu processes killed at random points, none stuck\n",
+		       kills);
+	/* Everything they held came back. */
+	EXPECT_EQ(refs, module_refcnt());
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mmfdev kselftest under fault injection: for every path into the driver
+ * (loading the module with each kind of parameter, open, mmap, every
+ * ioctl, read, write, fsync, binding and unbinding a PCI device), fail
+ * the 1st, then the 2nd, ... allocation the call makes, through
+ * /proc/thread-self/fail-nth, until the call makes fewer allocations than
+ * that and runs to its end.
+ *
+ * Every call an injected failure reaches must either end as it ends
+ * without one, or fail with ENOMEM, and leave the state it touches as it
+ * was (module loaded or not, reference count, PCI binding).  The call
+ * without a failure must then work.  Leaks show in the kmemleak scan and
+ * WARNs in the kernel log, both of which the lane judges.
+ *
+ * Needs a kernel with CONFIG_FAULT_INJECTION, FAILSLAB, FAIL_PAGE_ALLOC
+ * and their debugfs, set to consider every allocation (ignore-gfp-wait=N,
+ * and min-order=0 for pages: scripts/guest-init.sh does it); skips
+ * elsewhere.  MMFDEV_MODULE names the module for the load paths, which
+ * leave it loaded with MMFDEV_MODULE_OPTIONS.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/mmfdev.h>
+
+#include "kselftest_harness.h"
+#include "mmfdev.h"
+#include "common.h"
+
+#define FAIL_NTH	"/proc/thread-self/fail-nth"
+#define STEP_LIMIT	100000
+
+/* Did the fault-injection setup of scripts/guest-init.sh happen? */
+static const char *cannot_inject(void)
+{
+	char v[8] = "";
+	FILE *f;
+
+	if (access(FAIL_NTH, W_OK))
+		return "no fail-nth (CONFIG_FAULT_INJECTION)";
+	f = fopen("/sys/kernel/debug/failslab/ignore-gfp-wait", "re");
+	if (!f)
+		return "no failslab in debugfs";
+	if (!fgets(v, sizeof(v), f))
+		v[0] = 0;
+	fclose(f);
+	if (v[0] != 'N')
+		return "failslab ignores GFP_KERNEL (ignore-gfp-wait)";
+	return NULL;
+}
+
+struct fault_call;
+
+struct fault_path {
+	const char *what;
+	/* The call under test: 0 (or a count) or -errno. */
+	long (*call)(struct fault_call *c);
+	/* Undo a call that worked, with no failure armed. */
+	void (*undo)(struct fault_call *c);
+	/* What a failed call must leave as it found it. */
+	long (*state)(struct fault_call *c);
+};
+
+struct fault_call {
+	int fd;			/* the node, open */
+	int nth;		/* fail-nth of this thread */
+	int efd;		/* an eventfd */
+	int out;		/* what the call made: an fd */
+	void *map;		/* ... or a mapping */
+	size_t map_len;
+	struct mmfdev_region_info region;
+	unsigned int event;
+	char bdf[64];
+	int ctl;		/* a sysfs file, open for writing */
+	const struct module_image *img;
+	const char *options;
+	char buf[64];
+	size_t io_len;		/* one access of a sized region, or buf */
+};
+
+/* Arm: the @n-th fault-injection point of this thread fails. */
+static int fail_nth_arm(int nth, unsigned int n)
+{
+	char b[16];
+	int len = snprintf(b, sizeof(b), "%u", n);
+
+	return pwrite(nth, b, len, 0) == len ? 0 : -errno;
+}
+
+/* Disarm; did the armed failure happen? */
+static int fail_nth_fired(int nth)
+{
+	char b[16] = "";
+	ssize_t n = pread(nth, b, sizeof(b) - 1, 0);
+
+	if (pwrite(nth, "0", 1, 0) != 1)
+		return -errno;
+	if (n <= 0)
+		return -EIO;
+	return atoi(b) == 0;
+}
+
+/*
+ * Step the nth failure through @p until the call no longer meets it.
+ * Returns the number of failure points met.
+ */
+static unsigned int step(struct __test_metadata *_metadata,
+			 const struct fault_path *p, struct fault_call *c)
+{
+	unsigned int n, points = 0, failed = 0;
+	long want, ret, before;
+	int fired;
+
+	/* How the call ends when nothing fails. */
+	want = p->call(c);
+	if (p->undo && want >= 0)
+		p->undo(c);
+
+	for (n = 1; n < STEP_LIMIT; n++) {
+		before = p->state ? p->state(c) : 0;
+		ASSERT_EQ(0, fail_nth_arm(c->nth, n));
+		ret = p->call(c);
+		fired = fail_nth_fired(c->nth);
+		ASSERT_LE(0, fired);
+		if (!fired) {
+			/* It ran to its end: as it does without failures. */
+			EXPECT_EQ(want, ret) TH_LOG("%s: uninjected call", p->what);
+			if (p->undo && ret >= 0)
+				p->undo(c);
+			break;
+		}
+		points++;
+		if (ret != want) {
+			failed++;
+			EXPECT_EQ(-ENOMEM, ret)
+				TH_LOG("%s: failure point %u gave %s", p->what,
+				       n, strerror(-ret));
+			if (p->state)
+				EXPECT_EQ(before, p->state(c))
+					TH_LOG("%s: failure point %u changed state",
+					       p->what, n);
+		} else if (p->undo && ret >= 0) {
+			p->undo(c);
+		}
+	}
+	EXPECT_LT(n, STEP_LIMIT);
+	ksft_print_msg("%s: %u failure points, %u failed calls (ENOMEM), %u absorbed\n",
+		       p->what, points, failed, points - failed);
+	return points;
+}
+
+/* Paths with the module loaded, on one open node. */
+
+static long do_open(struct fault_call *c)
+{
+	c->out = open("/dev/mmfdev", O_RDWR | O_CLOEXEC);
+	return c->out < 0 ? -errno : 0;
+}
+
+static void undo_close(struct fault_call *c)
+{
+	close(c->out);
+}
+
+static long do_mmap(struct fault_call *c)
+{
+	c->map = mmap(NULL, c->map_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      c->fd, c->region.offset);
+	return c->map == MAP_FAILED ? -errno : 0;
+}
+
+static void undo_munmap(struct fault_call *c)
+{
+	munmap(c->map, c->map_len);
+}
+
+static long do_device_info(struct fault_call *c)
+{
+	struct mmfdev_device_info di = { .argsz = sizeof(di) };
+
+	return ioctl(c->fd, MMFDEV_IOC_DEVICE_INFO, &di) ? -errno : 0;
+}
+
+static long do_region_info(struct fault_call *c)
+{
+	struct mmfdev_region_info ri = { .argsz = sizeof(ri) };
+
+	return ioctl(c->fd, MMFDEV_IOC_REGION_INFO, &ri) ? -errno : 0;
+}
+
+static long do_mapping_info(struct fault_call *c)
+{
+	struct mmfdev_mapping_info mi = {
+		.argsz = sizeof(mi),
+		.addr = (uintptr_t)c->map,
+	};
+
+	return ioctl(c->fd, MMFDEV_IOC_MAPPING_INFO, &mi) ? -errno : 0;
+}
+
+static long do_event_info(struct fault_call *c)
+{
+	struct mmfdev_event_info ei = { 0 };
+
+	return event_info(c->fd, c->event, &ei) ? -errno : 0;
+}
+
+static long do_event_status(struct fault_call *c)
+{
+	struct mmfdev_event_status st = { 0 };
+
+	return event_status(c->fd, c->event, 0, &st) ? -errno : 0;
+}
+
+static long do_event_wait(struct fault_call *c)
+{
+	uint64_t pending;
+
+	return event_wait(c->fd, 1ULL << c->event, 0, &pending) ? -errno : 0;
+}
+
+static long do_event_unmask(struct fault_call *c)
+{
+	return event_unmask(c->fd, c->event) ? -errno : 0;
+}
+
+static long do_event_ring(struct fault_call *c)
+{
+	return event_ring(c->fd, c->event) ? -errno : 0;
+}
+
+static long do_event_eventfd(struct fault_call *c)
+{
+	return event_eventfd(c->fd, c->event, c->efd) ? -errno : 0;
+}
+
+static void undo_eventfd(struct fault_call *c)
+{
+	event_eventfd(c->fd, c->event, -1);
+}
+
+static long do_pread(struct fault_call *c)
+{
+	ssize_t n = pread(c->fd, c->buf, c->io_len, c->region.offset);
+
+	return n < 0 ? -errno : n;
+}
+
+static long do_pwrite(struct fault_call *c)
+{
+	ssize_t n = pwrite(c->fd, c->buf, c->io_len, c->region.offset);
+
+	return n < 0 ? -errno : n;
+}
+
+static long do_fsync(struct fault_call *c)
+{
+	return fsync(c->fd) ? -errno : 0;
+}
+
+static long state_refcnt(struct fault_call *c)
+{
+	return module_refcnt();
+}
+
+static const struct fault_path node_paths[] = {
+	{ "open", do_open, undo_close, state_refcnt },
+	{ "mmap", do_mmap, undo_munmap, state_refcnt },
+	{ "ioctl DEVICE_INFO", do_device_info, NULL, NULL },
+	{ "ioctl REGION_INFO", do_region_info, NULL, NULL },
+	{ "ioctl MAPPING_INFO", do_mapping_info, NULL, NULL },
+	{ "ioctl EVENT_INFO", do_event_info, NULL, NULL },
+	{ "ioctl EVENT_STATUS", do_event_status, NULL, NULL },
+	{ "ioctl EVENT_WAIT", do_event_wait, NULL, NULL },
+	{ "ioctl EVENT_UNMASK", do_event_unmask, NULL, NULL },
+	{ "ioctl EVENT_RING", do_event_ring, NULL, NULL },
+	{ "ioctl EVENT_EVENTFD", do_event_eventfd, undo_eventfd, NULL },
+	{ "pread", do_pread, NULL, NULL },
+	{ "pwrite", do_pwrite, NULL, NULL },
+	{ "fsync", do_fsync, NULL, NULL },
+};
+
+/* Paths that load the module or bind a device. */
+
+static long do_load(struct fault_call *c)
+{
+	return module_image_load(c->img, c->options);
+}
+
+static void undo_load(struct fault_call *c)
+{
+	module_unload_now();
+}
+
+static long state_loaded(struct fault_call *c)
+{
+	return module_loaded();
+}
+
+static long do_sysfs_write(struct fault_call *c)
+{
+	ssize_t n = pwrite(c->ctl, c->bdf, strlen(c->bdf), 0);
+
+	return n < 0 ? -errno : 0;
+}
+
+static long state_bound(struct fault_call *c)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), PCI_DRIVER_DIR "/%s", c->bdf);
+	return !access(path, F_OK);
+}
+
+static void undo_bind(struct fault_call *c)
+{
+	sysfs_write(PCI_DRIVER_DIR "/unbind", c->bdf);
+}
+
+static void undo_unbind(struct fault_call *c)
+{
+	sysfs_write(PCI_DRIVER_DIR "/bind", c->bdf);
+}
+
+FIXTURE(fault) {
+	struct fault_call c;
+	struct module_image img;
+};
+
+FIXTURE_SETUP(fault)
+{
+	const char *why = cannot_inject();
+
+	memset(&self->c, 0, sizeof(self->c));
+	self->c.fd = self->c.nth = self->c.efd = self->c.ctl = -1;
+	if (why)
+		SKIP(return, "%s", why);
+	if (geteuid())
+		SKIP(return, "needs root");
+	self->c.nth = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->c.nth);
+	self->c.efd = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, self->c.efd);
+	self->c.img = &self->img;
+}
+
+FIXTURE_TEARDOWN(fault)
+{
+	if (self->c.fd >= 0)
+		close(self->c.fd);
+	if (self->c.nth >= 0)
+		close(self->c.nth);
+	if (self->c.efd >= 0)
+		close(self->c.efd);
+	if (self->c.ctl >= 0)
+		close(self->c.ctl);
+	free(self->img.data);
+	/* The suite goes on with the module as the lane loaded it. */
+	if (!module_loaded() && getenv("MMFDEV_MODULE"))
+		module_insert(module_default_options());
+}
+
+/* Open @node and pick its first mappable region and first event line. */
+static void open_node(struct __test_metadata *_metadata,
+		      struct fault_call *c, const char *node)
+{
+	struct mmfdev_device_info di = { .argsz = sizeof(di) };
+	unsigned int i;
+
+	c->fd = open(node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, c->fd) TH_LOG("%s: %s", node, strerror(errno));
+	ASSERT_EQ(0, ioctl(c->fd, MMFDEV_IOC_DEVICE_INFO, &di));
+	for (i = 0; i < di.num_regions; i++) {
+		ASSERT_EQ(0, region_info(c->fd, i, &c->region));
+		if (c->region.flags & MMFDEV_REGION_FLAG_MMAP)
+			break;
+	}
+	ASSERT_LT(i, di.num_regions) TH_LOG("%s has no mappable region", node);
+	c->io_len = c->region.flags & MMFDEV_REGION_FLAG_SIZED ?
+		    4 : sizeof(c->buf);
+	c->map_len = sysconf(_SC_PAGESIZE);
+	ASSERT_EQ(0, do_mmap(c));
+	c->event = 0;
+}
+
+static void step_node(struct __test_metadata *_metadata,
+		      struct fault_call *c, const char *node)
+{
+	unsigned int i, total = 0;
+	void *map;
+
+	open_node(_metadata, c, node);
+	/* MAPPING_INFO describes this mapping; mmap's calls make others. */
+	map = c->map;
+	for (i = 0; i < ARRAY_SIZE(node_paths); i++) {
+		c->map = map;
+		total += step(_metadata, &node_paths[i], c);
+	}
+	munmap(map, c->map_len);
+	ksft_print_msg("%s: %u failure points in all\n", node, total);
+}
+
+TEST_F_TIMEOUT(fault, ram_node_calls, 1200)
+{
+	if (access("/dev/mmfdev", F_OK))
+		SKIP(return, "no /dev/mmfdev");
+	step_node(_metadata, &self->c, "/dev/mmfdev");
+}
+
+TEST_F_TIMEOUT(fault, pci_node_calls, 1200)
+{
+	char node[128];
+
+	if (find_pci(0x1234, 0x11e8, self->c.bdf, sizeof(self->c.bdf)))
+		SKIP(return, "no edu device");
+	snprintf(node, sizeof(node), "/dev/mmfdev-pci-%s", self->c.bdf);
+	if (access(node, F_OK))
+		SKIP(return, "edu is not bound to mmfdev");
+	step_node(_metadata, &self->c, node);
+}
+
+static void step_load(struct __test_metadata *_metadata,
+		      struct fault_call *c, const char *what,
+		      const char *options)
+{
+	const struct fault_path p = { what, do_load, undo_load, state_loaded };
+
+	ASSERT_EQ(0, module_image_read((struct module_image *)c->img))
+		TH_LOG("MMFDEV_MODULE must name an uncompressed mmfdev.ko");
+	if (module_loaded())
+		ASSERT_EQ(0, module_unload_now());
+	c->options = options;
+	step(_metadata, &p, c);
+	/* It loads and unloads as well as ever. */
+	ASSERT_EQ(0, module_image_load(c->img, options));
+	ASSERT_EQ(0, module_unload_now());
+}
+
+TEST_F_TIMEOUT(fault, load_with_size, 1200)
+{
+	step_load(_metadata, &self->c, "init_module size=256K", "size=256K");
+}
+
+TEST_F_TIMEOUT(fault, load_with_pci_ids, 1200)
+{
+	step_load(_metadata, &self->c, "init_module pci_ids=",
+		  module_default_options());
+}
+
+TEST_F_TIMEOUT(fault, load_with_phys, 1200)
+{
+	unsigned long long bar0 = 0;
+	char opts[128];
+
+	if (find_pci(0x1234, 0x11e8, self->c.bdf, sizeof(self->c.bdf)) ||
+	    pci_bar_start(self->c.bdf, 0, &bar0))
+		SKIP(return, "no edu device");
+	/* With mmfdev gone nothing holds edu's BAR: map it by address. */
+	snprintf(opts, sizeof(opts), "phys=edu:0x%llx:0x%lx", bar0,
+		 sysconf(_SC_PAGESIZE));
+	step_load(_metadata, &self->c, "init_module phys=", opts);
+}
+
+TEST_F_TIMEOUT(fault, pci_bind_and_unbind, 1200)
+{
+	const struct fault_path bind = {
+		"bind edu", do_sysfs_write, undo_bind, state_bound
+	};
+	const struct fault_path unbind = {
+		"unbind edu", do_sysfs_write, undo_unbind, state_bound
+	};
+
+	if (find_pci(0x1234, 0x11e8, self->c.bdf, sizeof(self->c.bdf)))
+		SKIP(return, "no edu device");
+	if (!state_bound(&self->c))
+		SKIP(return, "edu is not bound to mmfdev");
+
+	self->c.ctl = open(PCI_DRIVER_DIR "/unbind", O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, self->c.ctl);
+	step(_metadata, &unbind, &self->c);
+	close(self->c.ctl);
+
+	ASSERT_EQ(0, sysfs_write(PCI_DRIVER_DIR "/unbind", self->c.bdf));
+	self->c.ctl = open(PCI_DRIVER_DIR "/bind", O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, self->c.ctl);
+	step(_metadata, &bind, &self->c);
+	close(self->c.ctl);
+	self->c.ctl = -1;
+
+	/* Bound again, and it works. */
+	ASSERT_EQ(0, sysfs_write(PCI_DRIVER_DIR "/bind", self->c.bdf));
+	EXPECT_EQ(1, state_bound(&self->c));
+}
+
+TEST_HARNESS_MAIN
