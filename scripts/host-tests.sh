@@ -100,6 +100,26 @@ run "judge: a BUG fails" judge_says fail "ok 1 a" \
 	"[ 1.0] BUG: kernel NULL pointer dereference" "$done_line"
 run "judge: an Oops fails" judge_says fail "ok 1 a" \
 	"[ 1.0] Oops: 0000 [#1] PREEMPT SMP" "$done_line"
+run "judge: a KASAN report fails" judge_says fail "ok 1 a" \
+	"[ 1.0] BUG: KASAN: slab-use-after-free in mmfdev_release+0x1/0x2" \
+	"$done_line"
+run "judge: a lockdep splat fails" judge_says fail "ok 1 a" \
+	"[ 1.0] WARNING: possible circular locking dependency detected" \
+	"$done_line"
+run "judge: sleeping in atomic context fails" judge_says fail "ok 1 a" \
+	"[ 1.0] BUG: sleeping function called from invalid context at x.c:1" \
+	"$done_line"
+run "judge: a kmemleak report fails" judge_says fail "ok 1 a" \
+	"unreferenced object 0xffff888004a1c000 (size 64):" "$done_line"
+run "judge: a hung task fails" judge_says fail "ok 1 a" \
+	"[ 1.0] INFO: task events_test:80 blocked for more than 60 seconds." \
+	"$done_line"
+run "judge: an injected allocation failure's trace passes" judge_says pass \
+	"ok 1 a" "[ 1.0] insmod: vmalloc error: size 8192, vm_struct allocation failed" \
+	"[ 1.0] CPU: 0 UID: 0 PID: 70 Comm: insmod" "[ 1.0] Call Trace:" \
+	"[ 1.0]  <TASK>" "$done_line"
+run "judge: a stack trace of its own fails" judge_says fail "ok 1 a" \
+	"[ 1.0] Call Trace:" "$done_line"
 run "judge: a silent guest fails" judge_says fail "ok 1 a"
 run "judge: a guest where all was skipped fails" judge_says fail \
 	"ok 1 a # SKIP no device" "$done_line"
@@ -108,4 +128,42 @@ run "judge: a guest where all was skipped fails" judge_says fail \
 echo "# lib_test"
 build/host/tests/lib_test | grep -E '^(not )?ok |^#' | grep -v '^# Totals' ||
 	failed=1
+
+# The same, and everything else userspace, built with AddressSanitizer
+# (LeakSanitizer included) and UndefinedBehaviorSanitizer; any report
+# fails.  The device suites skip here (no module), which still runs
+# their setup, skip and teardown paths under the sanitizers.
+SAN_CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer"
+SAN_CFLAGS+=" -fno-sanitize-recover=all"
+san=build/host-asan
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
+san_clean() { # san_clean LOG: no sanitizer report in LOG
+	! grep -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$1"
+}
+run "the library, examples and tests build with ASan and UBSan" \
+	make -s BUILD=$san CFLAGS="$SAN_CFLAGS" lib examples host-tests tests
+run "lib_test passes under ASan and UBSan" \
+	sh -c "$san/tests/lib_test > $san/lib_test.log 2>&1"
+run "lib_test: no sanitizer report" san_clean $san/lib_test.log
+san_programs() {
+	local t rc
+	: > $san/programs.log
+	for t in $san/examples/mmfdev-hello $san/examples/mmfdev-edu \
+		 $san/examples/mmfdev-ring; do
+		"$t" /dev/null >> $san/programs.log 2>&1
+		rc=$?
+		# Usage or device errors are theirs to report; 86 and 87
+		# are the sanitizers'.
+		[ $rc -eq 86 ] || [ $rc -eq 87 ] && return 1
+	done
+	for t in mmfdev_test mmio_test ram_test events_test fault_test \
+		 endurance_test; do
+		MMFDEV_NODE=/nonexistent "$san/tests/$t" >> $san/programs.log 2>&1
+		rc=$?
+		[ $rc -eq 86 ] || [ $rc -eq 87 ] && return 1
+	done
+	san_clean $san/programs.log
+}
+run "examples and kselftests run clean under ASan and UBSan" san_programs
 exit $failed
