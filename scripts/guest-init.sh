@@ -24,9 +24,28 @@ export MMFDEV_IVSHMEM_TOKEN="$IVSHMEM_TOKEN" MMFDEV_DT_NODE="$DT_NODE"
 export MMFDEV_DT_SHARED_NODE="$DT_SHARED_NODE" MMFDEV_DT_GPIO_NODE="$DT_GPIO_NODE"
 
 # A RAM disk, when the kernel has brd: O_DIRECT needs a block device.
-if [ -f /lib/modules/brd.ko ] && insmod /lib/modules/brd.ko rd_nr=1 rd_size=8192; then
-	export MMFDEV_BLOCK_DEVICE=/dev/ram0
+# The sanitizer kernel has it built in.
+if [ -f /lib/modules/brd.ko ]; then
+	insmod /lib/modules/brd.ko rd_nr=1 rd_size=8192
 fi
+[ -b /dev/ram0 ] && export MMFDEV_BLOCK_DEVICE=/dev/ram0
+
+# The sanitizer lane: fault injection ready for fail-nth (which needs
+# failslab and fail_page_alloc to consider every allocation, quietly),
+# and a kmemleak baseline, so the scan at the end reports only what
+# leaked while the tests ran.
+if [ "$HARDEN" = 1 ]; then
+	mount -t debugfs debugfs /sys/kernel/debug
+	for f in /sys/kernel/debug/failslab /sys/kernel/debug/fail_page_alloc; do
+		echo N > "$f/ignore-gfp-wait"
+		echo 0 > "$f/verbose"
+	done
+	echo N > /sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem
+	echo 0 > /sys/kernel/debug/fail_page_alloc/min-order
+	echo clear > /sys/kernel/debug/kmemleak
+fi
+# The events suite's long ping-pong: shorter where syscalls are slower.
+export MMFDEV_PINGPONG=$PINGPONG
 
 rc=0
 if ! insmod "$ko" $MODULE_OPTIONS; then
@@ -71,7 +90,7 @@ else
 		 mmio_test32 ram_test32 events_test32; do
 		[ -x "/bin/$t" ] || continue
 		# The 32-bit runs repeat the long ping-pong a tenth as long.
-		case $t in *32) export MMFDEV_PINGPONG=100000 ;; esac
+		case $t in *32) export MMFDEV_PINGPONG=$((PINGPONG / 10)) ;; esac
 		echo "# $t"
 		"$t" || rc=$?
 	done
@@ -82,8 +101,27 @@ else
 		echo "not ok 1 example: mmfdev-ring failed"
 		rc=1
 	fi
+	# The sanitizer lane: every allocation failure the driver can meet,
+	# then load/unload, bind/unbind and kill -9 endurance.
+	if [ "$HARDEN" = 1 ]; then
+		for t in fault_test endurance_test; do
+			echo "# $t"
+			"$t" || rc=$?
+		done
+	fi
 	# Unload at the end too: a leak or a WARN on exit shows in the log.
 	rmmod mmfdev || rc=1
+	if [ "$HARDEN" = 1 ]; then
+		# Objects must be a few seconds old before kmemleak reports
+		# them; the second scan confirms what the first one saw.
+		sleep 6
+		echo scan > /sys/kernel/debug/kmemleak
+		sleep 1
+		echo scan > /sys/kernel/debug/kmemleak
+		echo "MMFDEV-GUEST: kmemleak report follows"
+		cat /sys/kernel/debug/kmemleak
+		echo "MMFDEV-GUEST: kmemleak report ends"
+	fi
 fi
 
 echo "MMFDEV-GUEST: kernel log follows"

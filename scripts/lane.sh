@@ -50,6 +50,18 @@ esac
 # Guest memory: enough for a 1 GiB RAM region, which size= caps at half.
 GUEST_MEM=3G
 
+# What the guest runs beyond the suite, and how long its ping-pong is.
+# The sanitizer lane adds fault injection, endurance and a kmemleak scan;
+# its syscalls are several times slower, and its log is long.
+HARDEN=0
+PINGPONG=1000000
+APPEND=
+if [ "$suite" = debug ]; then
+	HARDEN=1
+	PINGPONG=50000
+	APPEND="log_buf_len=64M"
+fi
+
 prepare_tools() {
 	ensure_host_tools
 	# The suite also runs as 32-bit programs on x86_64 lanes: static,
@@ -65,10 +77,28 @@ prepare_tools() {
 	fi
 }
 
+# The sanitizer lane's kernel: built here from Debian's linux-source by
+# scripts/debug-kernel.sh (cached under build/debug-kernel), and its own
+# KDIR.  brd is built in, so there is no brd.ko.
+prepare_debug_kernel() {
+	local vars
+
+	[ "$arch" = x86_64 ] || die "lane $lane: debug kernels are x86_64 only"
+	vars=$("$TOP/scripts/debug-kernel.sh" "$BUILD_ROOT/debug-kernel" |
+		tail -n 3) || die "$lane: the debug kernel did not build"
+	eval "$vars"
+	KROOT=
+	BRD_KO=
+}
+
 # Sets RELEASE, KDIR, VMLINUZ and KROOT (the extracted packages).
 prepare_kernel() {
 	local image_pkg headers_pkg common_pkg kbuild_pkg stamp deb pkgs dep
 
+	if [ "$suite" = debug ]; then
+		prepare_debug_kernel
+		return
+	fi
 	ensure_build_root "$suite"
 	lane_apt_update_once
 	image_pkg=$(resolve_dep "$image_meta:$deb_arch" '^linux-image-')
@@ -233,6 +263,7 @@ build_initramfs() {
 	local root=$dir/initramfs-$mode
 	local bins=("$dir/user/tests/mmfdev_test" "$dir/user/tests/mmio_test"
 		    "$dir/user/tests/ram_test" "$dir/user/tests/events_test"
+		    "$dir/user/tests/fault_test" "$dir/user/tests/endurance_test"
 		    "$dir/user/tests/mmfdev_bench"
 		    "$dir/user/examples/mmfdev-hello"
 		    "$dir/user/examples/mmfdev-edu"
@@ -249,6 +280,8 @@ build_initramfs() {
 	DT_NODE=$DT_NODE
 	DT_SHARED_NODE=$DT_SHARED_NODE
 	DT_GPIO_NODE=$DT_GPIO_NODE
+	HARDEN=$HARDEN
+	PINGPONG=$PINGPONG
 	CONF
 	cp "$dir/module/driver/mmfdev.ko" "$root/lib/modules/"
 	case $BRD_KO in
@@ -390,7 +423,7 @@ boot() {
 		"${DTB_ARGS[@]}" -device edu -device pci-testdev \
 		-object "memory-backend-file,id=ivshm,share=on,mem-path=$IVSHMEM_FILE,size=$IVSHMEM_SIZE" \
 		-device ivshmem-plain,memdev=ivshm \
-		-append "console=$console panic=-1 loglevel=3" </dev/null >&2 ||
+		-append "console=$console panic=-1 loglevel=3 $APPEND" </dev/null >&2 ||
 		log "$lane: qemu exited with status $?"
 	tr -d '\r' < "$LOG" > "$LOG.txt" && mv "$LOG.txt" "$LOG"
 }
@@ -409,6 +442,7 @@ check_build_log() {
 # kernel packages, when they have the RP1 bus (7.x).  TAP.
 check_pi5_trees() {
 	local dtb
+	[ -n "$KROOT" ] || return 0
 	dtb=$(find "$KROOT" -name bcm2712-rpi-5-b.dtb | head -n1)
 	[ -n "$dtb" ] || return 0
 	if ! fdtget "$dtb" /__symbols__ pci_ep_bus >/dev/null 2>&1; then
