@@ -246,6 +246,15 @@ static void ram_unpin(struct mmfdev_ram *ram)
 }
 
 /*
+ * tmpfs reports an inode or a page it could not allocate as ENOSPC: for
+ * a region, and for the user loading the module, that is ENOMEM.
+ */
+static int ram_errno(int err)
+{
+	return err == -ENOSPC ? -ENOMEM : err;
+}
+
+/*
  * Allocate every page of the region now, and keep a reference on each
  * folio: a page with an extra reference is neither migrated nor reclaimed.
  */
@@ -266,7 +275,7 @@ static int ram_pin_all(struct mmfdev_ram *ram, u64 size)
 		page = shmem_read_mapping_page(mapping, index);
 		if (IS_ERR(page)) {
 			ram_unpin(ram);
-			return PTR_ERR(page);
+			return ram_errno(PTR_ERR(page));
 		}
 		ram->pins[ram->nr_pins++] = page;
 		index = page_folio(page)->index +
@@ -328,7 +337,7 @@ int mmfdev_ram_region_init(struct mmfdev_region *region, const char *name,
 
 	ram->file = mmfdev_shmem_file_setup(ram_mnt, "mmfdev-ram", size);
 	if (IS_ERR(ram->file)) {
-		ret = PTR_ERR(ram->file);
+		ret = ram_errno(PTR_ERR(ram->file));
 		goto free_ram;
 	}
 	mutex_lock(&ram_mnt_lock);
