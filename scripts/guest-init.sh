@@ -91,7 +91,7 @@ else
 		[ -x "/bin/$t" ] || continue
 		# The 32-bit runs repeat the long ping-pong a tenth as long.
 		case $t in *32) export MMFDEV_PINGPONG=$((PINGPONG / 10)) ;; esac
-		echo "# $t"
+		echo "# $t (uptime $(cut -d' ' -f1 /proc/uptime) s)"
 		"$t" || rc=$?
 	done
 	# The ring example: two processes, doorbells, nothing lost.
@@ -105,12 +105,13 @@ else
 	# then load/unload, bind/unbind and kill -9 endurance.
 	if [ "$HARDEN" = 1 ]; then
 		for t in fault_test endurance_test; do
-			echo "# $t"
+			echo "# $t (uptime $(cut -d' ' -f1 /proc/uptime) s)"
 			"$t" || rc=$?
 		done
 	fi
 	# Unload at the end too: a leak or a WARN on exit shows in the log.
 	rmmod mmfdev || rc=1
+	echo "# done (uptime $(cut -d' ' -f1 /proc/uptime) s)"
 	if [ "$HARDEN" = 1 ]; then
 		# Objects must be a few seconds old before kmemleak reports
 		# them; the second scan confirms what the first one saw.

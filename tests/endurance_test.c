@@ -122,7 +122,22 @@ static void unload_refused_while_held(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, munmap((void *)p, page));
 }
 
-TEST(load_unload_cycles)
+FIXTURE(endure) {
+	int unused;
+};
+
+FIXTURE_SETUP(endure)
+{
+}
+
+/* The suite goes on with the module as the lane loaded it. */
+FIXTURE_TEARDOWN(endure)
+{
+	if (!module_loaded() && getenv("MMFDEV_MODULE"))
+		module_insert(module_default_options());
+}
+
+TEST_F_TIMEOUT(endure, load_unload_cycles, 3000)
 {
 	unsigned long i, cycles = env_count("MMFDEV_ENDURANCE_CYCLES", 1000);
 	unsigned long long bar0 = 0;
@@ -270,7 +285,7 @@ static void *hammer_thread(void *arg)
 	return NULL;
 }
 
-TEST(bind_unbind_under_load)
+TEST_F_TIMEOUT(endure, bind_unbind_under_load, 3000)
 {
 	unsigned long i, binds = env_count("MMFDEV_ENDURANCE_BINDS", 1000);
 	struct hammer h = { 0 };
@@ -375,7 +390,7 @@ static int reap(pid_t pid, int ms)
 	return -ETIMEDOUT;
 }
 
-TEST(kill_at_random_points)
+TEST_F_TIMEOUT(endure, kill_at_random_points, 600)
 {
 	unsigned long seconds = env_count("MMFDEV_ENDURANCE_SECONDS", 60);
 	char bdf[64], edu[128], wchan[64] = "?";
