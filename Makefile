@@ -11,6 +11,9 @@
 #   make bench           benchmarks in a QEMU lane (LANE=...), as ratios
 #   make install         library, header, pkg-config file (DESTDIR, PREFIX)
 #   make modules_install the module (INSTALL_MOD_PATH)
+#   make dkms-install    the module's sources to /usr/src, then dkms
+#                        add/build/install (DKMS_ARGS, e.g. -k RELEASE)
+#   make dkms-remove     dkms remove --all, and the sources from /usr/src
 
 VERSION		:= 1.2.0
 SOVERSION	:= 1
@@ -47,6 +50,7 @@ else
 TEST_CFLAGS	+= -DMMFDEV_TEST_NO_KMOD
 TEST_LIBS	:=
 endif
+LIB_LDFLAGS	?=
 LIB_CFLAGS	:= $(BASE_CFLAGS) -fPIC -fvisibility=hidden \
 		   -DMMFDEV_VERSION='"$(VERSION)"'
 
@@ -64,7 +68,7 @@ BENCH		:= $(BUILD)/tests/mmfdev_bench
 
 .PHONY: all modules modules_install lib examples tests host-tests clean \
 	install install-kselftest checkpatch demo check kselftest benchmarks \
-	bench
+	bench dkms-source dkms-install dkms-remove
 
 all: lib examples
 	@if [ -d "$(KDIR)" ]; then $(MAKE) modules; \
@@ -85,7 +89,7 @@ $(BUILD)/%.o: %.c lib/include/mmfdev.h include/uapi/linux/mmfdev.h
 $(LIB_SO).$(VERSION): $(LIB_OBJS) lib/libmmfdev.sym
 	$(CC) $(CFLAGS) -shared -Wl,-soname,libmmfdev.so.$(SOVERSION) \
 		-Wl,--version-script=lib/libmmfdev.sym -Wl,--no-undefined \
-		-o $@ $(LIB_OBJS)
+		$(LIB_LDFLAGS) -o $@ $(LIB_OBJS)
 
 $(LIB_SO): $(LIB_SO).$(VERSION)
 	ln -sf libmmfdev.so.$(VERSION) $(LIB_SO).$(SOVERSION)
@@ -142,6 +146,36 @@ install-kselftest: tests
 	install -d $(DESTDIR)$(KSFT_INSTALL)
 	install -m 0755 $(TESTS) $(DESTDIR)$(KSFT_INSTALL)/
 	install -m 0755 tests/run_kselftest.sh $(DESTDIR)$(KSFT_INSTALL)/
+
+# DKMS: the module's sources and dkms.conf in $(DKMS_SRC), the place
+# dkms looks for them.  With DESTDIR (packaging), only the copy is made.
+DKMS_SRC	?= /usr/src/mmfdev-$(VERSION)
+DKMS_FILES	:= Kbuild driver/Kbuild include/uapi/linux/mmfdev.h \
+		   $(filter-out %.mod.c,$(wildcard driver/*.c driver/*.h))
+DKMS_ARGS	?=
+dkms-source:
+	install -d $(DESTDIR)$(DKMS_SRC)/driver \
+		$(DESTDIR)$(DKMS_SRC)/include/uapi/linux
+	for f in $(DKMS_FILES); do \
+		install -m 0644 $$f $(DESTDIR)$(DKMS_SRC)/$$f || exit 1; done
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf \
+		> $(DESTDIR)$(DKMS_SRC)/dkms.conf
+
+dkms-install: dkms-source
+ifeq ($(DESTDIR),)
+	-dkms remove mmfdev/$(VERSION) --all >/dev/null 2>&1
+	dkms add mmfdev/$(VERSION)
+	dkms build mmfdev/$(VERSION) $(DKMS_ARGS)
+	dkms install mmfdev/$(VERSION) $(DKMS_ARGS)
+else
+	@echo "DESTDIR set: sources copied to $(DESTDIR)$(DKMS_SRC); run dkms there"
+endif
+
+dkms-remove:
+ifeq ($(DESTDIR),)
+	-dkms remove mmfdev/$(VERSION) --all
+endif
+	rm -rf $(DESTDIR)$(DKMS_SRC)
 
 checkpatch:
 	scripts/checkpatch.sh
