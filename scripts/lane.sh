@@ -23,10 +23,12 @@ lane=${1:?usage: lane.sh LANE check|demo|bench}
 mode=${2:-check}
 case $mode in check|demo|bench) ;; *) die "mode must be check, demo or bench" ;; esac
 
-read -r arch image_meta headers_meta suite < <(awk -v l="$lane" \
-	'$1 == l { print $2, $3, $4, $5 }' "$TOP/scripts/lanes")
+read -r arch image_meta headers_meta suite build < <(awk -v l="$lane" \
+	'$1 == l { print $2, $3, $4, $5, $6 }' "$TOP/scripts/lanes")
 [ -n "${arch:-}" ] || die "unknown lane '$lane' (see scripts/lanes)"
 [ -n "${suite:-}" ] || die "lane $lane names no apt suite (see scripts/lanes)"
+build=${build:-kbuild}
+case $build in kbuild|dkms) ;; *) die "lane $lane: build must be kbuild or dkms" ;; esac
 
 dir=$BUILD_ROOT/lanes/$lane
 mkdir -p "$dir"
@@ -138,6 +140,7 @@ fetch_brd() {
 build_module() {
 	local mod=$dir/module
 
+	[ "$build" = dkms ] && { build_module_dkms; return; }
 	log "$lane: building mmfdev.ko for $RELEASE"
 	rm -rf "$mod"
 	mkdir -p "$mod"
@@ -149,6 +152,53 @@ build_module() {
 		die "$lane: the module does not build against $RELEASE"
 	fi
 	cat "$dir/build.log" >&2
+}
+
+# dkms build, as the mmfdev-dkms package's postinst does it: the sources
+# and dkms.conf that "make dkms-source" installs, built for the lane's
+# headers (--kernelsourcedir) in a dkms tree of the lane's own, with the
+# lane's build root's dkms (or the host's).  Modules are not signed (as
+# with kbuild).  build.log gets kbuild's output, dkms.log dkms's.
+build_module_dkms() {
+	local mod=$dir/module src=$dir/dkms-src tree=$dir/dkms ver ko mlog
+
+	log "$lane: building mmfdev.ko for $RELEASE with dkms"
+	[ "$arch" = "$(uname -m)" ] || die "lane $lane: dkms builds native only"
+	ver=$(sed -n 's/^VERSION[[:space:]]*:= *//p' "$TOP/Makefile")
+	if [ -n "$LANE_ROOT" ]; then
+		in_root dpkg -s dkms >/dev/null 2>&1 ||
+			in_root env DEBIAN_FRONTEND=noninteractive apt-get install \
+				-y -qq --no-install-recommends dkms \
+				>> "$dir/apt-install.log" 2>&1 ||
+			die "cannot install dkms in $LANE_ROOT"
+	else
+		ensure_packages dkms
+	fi
+	rm -rf "$mod" "$src" "$tree"
+	mkdir -p "$mod/driver" "$tree"
+	make -s -C "$TOP" dkms-source DESTDIR="$src" DKMS_SRC="/mmfdev-$ver" >&2
+	if ! root_run "$BUILD_ROOT" dkms add "mmfdev/$ver" \
+		--sourcetree "$src" --dkmstree "$tree" > "$dir/dkms.log" 2>&1 ||
+	   ! root_run "$BUILD_ROOT" env sign_file=/nonexistent \
+		dkms build "mmfdev/$ver" -k "$RELEASE/$arch" \
+		--kernelsourcedir "$KDIR" --sourcetree "$src" --dkmstree "$tree" \
+		>> "$dir/dkms.log" 2>&1; then
+		cat "$dir/dkms.log" >&2
+		find "$tree" -name make.log -exec cat {} + >&2
+		die "$lane: dkms build fails against $RELEASE"
+	fi
+	mlog=$(find "$tree/mmfdev/$ver/$RELEASE" -name make.log | head -n1)
+	[ -n "$mlog" ] || die "$lane: dkms left no make.log"
+	cp "$mlog" "$dir/build.log"
+	cat "$dir/dkms.log" "$dir/build.log" >&2
+	ko=$(find "$tree/mmfdev/$ver/$RELEASE" -path '*/module/mmfdev.ko*' | head -n1)
+	case $ko in
+	*.xz) xz -dc "$ko" > "$mod/driver/mmfdev.ko" ;;
+	*.zst) zstd -qdc "$ko" > "$mod/driver/mmfdev.ko" ;;
+	*.gz) gzip -dc "$ko" > "$mod/driver/mmfdev.ko" ;;
+	?*) cp "$ko" "$mod/driver/mmfdev.ko" ;;
+	*) die "$lane: dkms built no mmfdev.ko" ;;
+	esac
 }
 
 build_user() {
@@ -401,7 +451,7 @@ check_build_log() {
 		echo "not ok - $lane: the module builds with warnings against $RELEASE"
 		grep -E '(warning|error):' "$dir/build.log" | sed 's/^/# /'
 	else
-		echo "ok - $lane: the module builds without warnings against $RELEASE"
+		echo "ok - $lane: the module builds ($build) without warnings against $RELEASE"
 	fi
 }
 

@@ -35,10 +35,10 @@ run() { # run DESCRIPTION COMMAND...: ok when COMMAND succeeds
 echo "TAP version 13"
 start=$SECONDS
 ensure_packages dpkg-dev debhelper dh-dkms lintian mmdebstrap
-# mmfdev-tools once the tree has mmfctl; without it, the build profile
-# pkg.mmfdev.notools leaves the package out.
+# mmfdev-tools once the tree has mmfctl and its man page; until then, the
+# build profile pkg.mmfdev.notools leaves the package out.
 profile=-Ppkg.mmfdev.notools
-if [ -f "$TOP/tools/mmfctl.c" ]; then
+if [ -f "$TOP/tools/mmfctl.c" ] && [ -f "$TOP/doc/mmfctl.scd" ]; then
 	profile=
 	ensure_packages scdoc
 fi
@@ -62,7 +62,7 @@ build_debs() {
 	mv "$pkg"/*.deb "$pkg"/*.changes "$pkg"/*.buildinfo "$debs/"
 }
 t=$SECONDS
-run "dpkg-buildpackage -b builds them${profile:+ (without mmfdev-tools: no mmfctl yet)}" \
+run "dpkg-buildpackage -b builds them${profile:+ (without mmfdev-tools: no mmfctl or no man page yet)}" \
 	build_debs
 echo "# dpkg-buildpackage: $((SECONDS - t)) s"
 if ! ls "$debs"/mmfdev-dkms_*.deb >/dev/null 2>&1; then
