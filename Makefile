@@ -12,7 +12,7 @@
 #   make install         library, header, pkg-config file (DESTDIR, PREFIX)
 #   make modules_install the module (INSTALL_MOD_PATH)
 
-VERSION		:= 1.2.0
+VERSION		:= 1.3.0
 SOVERSION	:= 1
 
 KDIR		?= /lib/modules/$(shell uname -r)/build
