@@ -110,6 +110,19 @@ run "no literal page size in the driver, library or tests" \
 	sh -c '! grep -rn "4096" driver lib tests include &&
 		! grep -rnwE --include="*.[ch]" "0x1000" driver lib include'
 run "checkpatch.pl --strict is clean" scripts/checkpatch.sh
+
+# The man pages: one source format (scdoc), every export in libmmfdev(3).
+ensure_packages scdoc
+run "the man pages build with scdoc" make -s man
+in_man() {
+	local s missing=0
+	for s in $syms; do
+		grep -q "$s(" doc/libmmfdev.3.scd ||
+			{ echo "not in libmmfdev(3): $s"; missing=1; }
+	done
+	return $missing
+}
+run "every exported function is in libmmfdev(3)" in_man
 # The Pi 5 overlays compile and apply to the Raspberry Pi OS stand-in
 # tree; the arm64 lanes apply them to their own kernel's Pi 5 trees.
 while read -r line; do
