@@ -133,6 +133,7 @@ expect_err 2 ENXIO "a range past the region's end exits 2, naming ENXIO" \
 # --- list and info ----------------------------------------------------------
 ram_size=$(awk '$2 == "ram" { print $4 }' /sys/class/misc/mmfdev/regions)
 expect 0 "list exits 0" "$M" list
+sed 's/^/# /' "$T/out"
 if grep -q "^DEVICE  *IDX  *REGION  *KIND  *SIZE  *OFFSET  *FLAGS  *CACHE\$" "$T/out" &&
    grep -q "^mmfdev  *0  *ram  *ram  *$ram_size  *0x0  *read,write,mmap  *wb\* " "$T/out"; then
 	pass "list shows /dev/mmfdev's RAM region"
@@ -153,6 +154,7 @@ else
 	fail "list --json has the devices, regions and lines, balanced"
 fi
 expect 0 "info exits 0" "$M" info mmfdev
+sed 's/^/# /' "$T/out"
 if grep -qx "device: mmfdev" "$T/out" && grep -qx "path: /dev/mmfdev" "$T/out" &&
    grep -q "^  *0  *doorbell0  *doorbell  *edge  *can_ring  *[0-9]*\$" "$T/out"; then
 	pass "info shows the device, its regions and event lines"
@@ -233,6 +235,8 @@ for d in /sys/bus/pci/devices/*; do
 		edu=mmfdev-pci-${d##*/}
 done
 if [ -n "$edu" ] && [ -e "/dev/$edu" ]; then
+	"$M" info "$edu" | sed 's/^/# /'
+	sed 's/^/# regions: /' "/sys/class/misc/$edu/regions"
 	expect_out "peek of edu's ID register" 0x010000ed "$M" peek "$edu" bar0 0
 	expect_out "peek of edu's ID register, by region index and path" \
 		0x010000ed "$M" peek --width 32 "/dev/$edu" 0 0x0
