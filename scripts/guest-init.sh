@@ -82,6 +82,10 @@ else
 		echo "not ok 1 example: mmfdev-ring failed"
 		rc=1
 	fi
+	# mmfctl, with the module loaded; it reloads the module and
+	# leaves it loaded with the same options.
+	echo "# mmfctl_test.sh"
+	mmfctl_test.sh || rc=$?
 	# Unload at the end too: a leak or a WARN on exit shows in the log.
 	rmmod mmfdev || rc=1
 fi

@@ -204,7 +204,7 @@ build_module_dkms() {
 build_user() {
 	log "$lane: building libmmfdev, the example and the tests"
 	make -s -C "$TOP" BUILD="$dir/user" CC="${cross}gcc" AR="${cross}ar" \
-		lib examples tests benchmarks >&2
+		lib examples tests benchmarks tools >&2
 	if [ "$arch" = x86_64 ]; then
 		log "$lane: building the tests as 32-bit programs"
 		# gcc-multilib's one job: <asm/...> for -m32 (the x86 ones
@@ -286,7 +286,8 @@ build_initramfs() {
 		    "$dir/user/tests/mmfdev_bench"
 		    "$dir/user/examples/mmfdev-hello"
 		    "$dir/user/examples/mmfdev-edu"
-		    "$dir/user/examples/mmfdev-ring")
+		    "$dir/user/examples/mmfdev-ring"
+		    "$dir/user/tools/mmfctl")
 
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,dev,etc,lib/modules,proc,sys,tmp}
@@ -307,6 +308,7 @@ build_initramfs() {
 	?*) cp "$BRD_KO" "$root/lib/modules/brd.ko" ;;
 	esac
 	cp "${bins[@]}" "$root/bin/"
+	install -m 0755 "$TOP/tests/mmfctl_test.sh" "$root/bin/"
 	copy_libs "$root" "$triple" "${bins[@]}"
 	if [ -d "$dir/user32" ]; then
 		cp "$dir/user32/tests/mmfdev_test" "$root/bin/mmfdev_test32"
