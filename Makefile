@@ -216,7 +216,8 @@ dkms-source:
 
 dkms-install: dkms-source
 ifeq ($(DESTDIR),)
-	-dkms remove mmfdev/$(VERSION) --all >/dev/null 2>&1
+	if [ -n "$$(dkms status mmfdev/$(VERSION))" ]; then \
+		dkms remove mmfdev/$(VERSION) --all; fi
 	dkms add mmfdev/$(VERSION)
 	dkms build mmfdev/$(VERSION) $(DKMS_ARGS)
 	dkms install mmfdev/$(VERSION) $(DKMS_ARGS)
@@ -226,7 +227,8 @@ endif
 
 dkms-remove:
 ifeq ($(DESTDIR),)
-	-dkms remove mmfdev/$(VERSION) --all
+	if [ -n "$$(dkms status mmfdev/$(VERSION))" ]; then \
+		dkms remove mmfdev/$(VERSION) --all; fi
 endif
 	rm -rf $(DESTDIR)$(DKMS_SRC)
 

@@ -7,7 +7,8 @@
 # apt-get in a clean Debian 12 root and use them there: dkms has built
 # the module for that root's kernel headers, the group and the udev rule
 # are there, a program finds the library through pkg-config, and purging
-# the packages takes it all away again.
+# the packages takes it all away again; then make dkms-install and
+# dkms-remove, from the same tree.
 #
 # The clean root is an overlay on build/roots/bookworm (made once by
 # ensure_build_root, with dkms and kernel headers), thrown away after.
@@ -217,6 +218,18 @@ purge_ok() {
 		[ ! -e "/usr/src/mmfdev-$version" ]
 }
 run "apt-get purge removes the module from dkms and the sources" purge_ok
+
+# Without the packages: make dkms-install and dkms-remove, from the tree.
+dkms_make_ok() {
+	make -C /src dkms-install DKMS_ARGS="-k $rel" > make-dkms.log 2>&1 ||
+		{ tail -n 30 make-dkms.log; return 1; }
+	dkms status "mmfdev/$version" | grep -q ", $rel, [^:]*: installed" &&
+		ls /lib/modules/"$rel"/updates/dkms/mmfdev.ko* || return 1
+	make -C /src dkms-remove >> make-dkms.log 2>&1 ||
+		{ tail -n 30 make-dkms.log; return 1; }
+	[ -z "$(dkms status mmfdev)" ] && [ ! -e "/usr/src/mmfdev-$version" ]
+}
+run "make dkms-install installs the module for $rel, make dkms-remove removes it" dkms_make_ok
 exit $failed
 EOF
 
@@ -224,15 +237,17 @@ in_root_tests() {
 	rm -rf "$o/upper" "$o/work"
 	mkdir -p "$o/upper" "$o/work"
 	cp /etc/resolv.conf "$debs/resolv.conf"
-	unshare -m --propagation private bash -s "$base" "$o" "$debs" "$version" <<-'NS'
+	unshare -m --propagation private bash -s "$base" "$o" "$debs" "$version" \
+		"$pkg/src" <<-'NS'
 	set -e
-	base=$1 o=$2 debs=$3 version=$4
+	base=$1 o=$2 debs=$3 version=$4 src=$5
 	mount -t overlay overlay \
 		-o "lowerdir=$base,upperdir=$o/upper,workdir=$o/work" "$o/root"
 	mount -t proc proc "$o/root/proc"
 	mount --bind /dev "$o/root/dev"
-	mkdir -p "$o/root/debs"
+	mkdir -p "$o/root/debs" "$o/root/src"
 	mount --bind "$debs" "$o/root/debs"
+	mount --bind "$src" "$o/root/src"
 	cp "$debs/resolv.conf" "$o/root/etc/resolv.conf"
 	exec chroot "$o/root" /bin/bash /debs/in-root.sh "$version"
 	NS
