@@ -35,7 +35,8 @@ run() { # run DESCRIPTION COMMAND...: ok when COMMAND succeeds
 
 echo "TAP version 13"
 start=$SECONDS
-ensure_packages dpkg-dev debhelper dh-dkms lintian mmdebstrap
+ensure_packages dpkg-dev debhelper dh-dkms lintian mmdebstrap libkmod-dev \
+	pkg-config
 # mmfdev-tools once the tree has mmfctl and its man page; until then, the
 # build profile pkg.mmfdev.notools leaves the package out.
 profile=-Ppkg.mmfdev.notools
