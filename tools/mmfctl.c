@@ -1342,10 +1342,14 @@ static void kmod_quiet(void *data, int priority, const char *file, int line,
 {
 }
 
-static struct kmod_ctx *kmod_open(void)
+/*
+ * @config: read modprobe.d (options, blacklist), as modprobe does; else
+ * none, as insmod does for a .ko file.
+ */
+static struct kmod_ctx *kmod_open(bool config)
 {
 	const char *null_config = NULL;
-	struct kmod_ctx *ctx = kmod_new(NULL, &null_config);
+	struct kmod_ctx *ctx = kmod_new(NULL, config ? NULL : &null_config);
 
 	if (!ctx)
 		die_sys(-ENOMEM, "libkmod");
@@ -1385,7 +1389,7 @@ static int cmd_load_module(int argc, char **argv)
 		len += n;
 	}
 
-	ctx = kmod_open();
+	ctx = kmod_open(!path);
 	if (path) {
 		ret = kmod_module_new_from_path(ctx, path, &mod);
 		if (ret)
@@ -1416,7 +1420,7 @@ static int cmd_unload_module(int argc, char **argv)
 
 	no_options(argc, argv);
 	want_args(argc, 0, 0);
-	ctx = kmod_open();
+	ctx = kmod_open(false);
 	ret = kmod_module_new_from_name(ctx, MODULE_NAME, &mod);
 	if (!ret)
 		ret = kmod_module_remove_module(mod, 0);
