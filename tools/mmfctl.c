@@ -1201,9 +1201,10 @@ static int cmd_load(int argc, char **argv)
 	if (fd < 0 || fstat(fd, &st))
 		die_sys(-errno, "%s", file);
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > size)
-		die_sys(-EFBIG, "%s: %" PRIu64 " bytes do not fit in region '%s' of %s (0x%"
-			PRIx64 " bytes)", file, (uint64_t)st.st_size,
-			mmfdev_region_get_name(r), t.path, size);
+		die_sys(-EFBIG, "%s: %" PRIu64 " bytes do not fit in region"
+			" '%s' of %s (0x%" PRIx64 " bytes)", file,
+			(uint64_t)st.st_size, mmfdev_region_get_name(r),
+			t.path, size);
 	buf = malloc(CHUNK);
 	if (!buf)
 		die_sys(-ENOMEM, "load");
