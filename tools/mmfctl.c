@@ -419,6 +419,28 @@ static const char *bit_names(char *buf, size_t size, unsigned int v,
 	return buf;
 }
 
+/* The region's cache modes, the default one marked with '*': "uc*,wc". */
+static const char *cache_list(char *buf, size_t size,
+			      const struct mmfdev_region *r)
+{
+	unsigned int modes = mmfdev_region_get_cache_modes(r);
+	unsigned int def = mmfdev_region_get_cache_default(r);
+	unsigned int mode;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (mode = MMFDEV_CACHE_UC; mode <= MMFDEV_CACHE_WB; mode++) {
+		if (!(modes & MMFDEV_CACHE_BIT(mode)) || len >= size)
+			continue;
+		len += snprintf(buf + len, size - len, "%s%s%s",
+				len ? "," : "", cache_name(mode),
+				mode == def ? "*" : "");
+	}
+	if (!len)
+		snprintf(buf, size, "-");
+	return buf;
+}
+
 /* --- tables and JSON ------------------------------------------------------ */
 
 #define TABLE_COLS	8
@@ -554,15 +576,7 @@ static int region_rows(struct table *tb, struct target *t, bool device)
 		cell(tb, c0 + 4, "0x%" PRIx64, mmfdev_region_get_offset(r));
 		cell(tb, c0 + 5, "%s", bit_names(buf, sizeof(buf),
 			mmfdev_region_get_flags(r), region_flags, false));
-		/* The default mode first, marked with '*'. */
-		if (mmfdev_region_get_cache_modes(r))
-			cell(tb, c0 + 6, "%s* %s",
-			     cache_name(mmfdev_region_get_cache_default(r)),
-			     bit_names(buf, sizeof(buf),
-				       mmfdev_region_get_cache_modes(r),
-				       cache_modes, false));
-		else
-			cell(tb, c0 + 6, "-");
+		cell(tb, c0 + 6, "%s", cache_list(buf, sizeof(buf), r));
 		mmfdev_region_free(r);
 	}
 	return err;
@@ -1187,9 +1201,10 @@ static int cmd_load(int argc, char **argv)
 	if (fd < 0 || fstat(fd, &st))
 		die_sys(-errno, "%s", file);
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > size)
-		die_sys(-EFBIG, "%s: %" PRIu64 " bytes do not fit in region '%s' of %s (0x%"
-			PRIx64 " bytes)", file, (uint64_t)st.st_size,
-			mmfdev_region_get_name(r), t.path, size);
+		die_sys(-EFBIG, "%s: %" PRIu64 " bytes do not fit in region"
+			" '%s' of %s (0x%" PRIx64 " bytes)", file,
+			(uint64_t)st.st_size, mmfdev_region_get_name(r),
+			t.path, size);
 	buf = malloc(CHUNK);
 	if (!buf)
 		die_sys(-ENOMEM, "load");
@@ -1328,10 +1343,14 @@ static void kmod_quiet(void *data, int priority, const char *file, int line,
 {
 }
 
-static struct kmod_ctx *kmod_open(void)
+/*
+ * @config: read modprobe.d (options, blacklist), as modprobe does; else
+ * none, as insmod does for a .ko file.
+ */
+static struct kmod_ctx *kmod_open(bool config)
 {
 	const char *null_config = NULL;
-	struct kmod_ctx *ctx = kmod_new(NULL, &null_config);
+	struct kmod_ctx *ctx = kmod_new(NULL, config ? NULL : &null_config);
 
 	if (!ctx)
 		die_sys(-ENOMEM, "libkmod");
@@ -1371,7 +1390,7 @@ static int cmd_load_module(int argc, char **argv)
 		len += n;
 	}
 
-	ctx = kmod_open();
+	ctx = kmod_open(!path);
 	if (path) {
 		ret = kmod_module_new_from_path(ctx, path, &mod);
 		if (ret)
@@ -1402,7 +1421,7 @@ static int cmd_unload_module(int argc, char **argv)
 
 	no_options(argc, argv);
 	want_args(argc, 0, 0);
-	ctx = kmod_open();
+	ctx = kmod_open(false);
 	ret = kmod_module_new_from_name(ctx, MODULE_NAME, &mod);
 	if (!ret)
 		ret = kmod_module_remove_module(mod, 0);
@@ -1423,7 +1442,7 @@ static const struct command commands[] = {
 	{ "list", cmd_list, "[--json]",
 	  "List every mmfdev node in /dev and its regions",
 	  "One line per region: device, index, name, kind, size and offset\n"
-	  "(hex bytes), flags, and cache modes, the default one first with\n"
+	  "(hex bytes), flags, and cache modes, the default one marked with\n"
 	  "a '*'.  With --json, the devices with their regions and event\n"
 	  "lines as one JSON object.\n",
 	  "  -j, --json            print JSON\n" },
