@@ -9,10 +9,16 @@
 #   make kselftest       run the suite on this machine (a board with mmfdev)
 #   make install-kselftest  the suite and its runner (DESTDIR, PREFIX)
 #   make bench           benchmarks in a QEMU lane (LANE=...), as ratios
-#   make install         library, header, pkg-config file (DESTDIR, PREFIX)
+#   make install         library, header, pkg-config file, mmfctl, its
+#                        bash completion, man pages (DESTDIR, PREFIX)
+#   make tools           mmfctl, the command-line tool (KMOD=0: no libkmod)
+#   make man             man pages from doc/*.scd (needs scdoc)
 #   make modules_install the module (INSTALL_MOD_PATH)
+#   make dkms-install    the module's sources to /usr/src, then dkms
+#                        add/build/install (DKMS_ARGS, e.g. -k RELEASE)
+#   make dkms-remove     dkms remove --all, and the sources from /usr/src
 
-VERSION		:= 1.2.0
+VERSION		:= 1.3.0
 SOVERSION	:= 1
 
 KDIR		?= /lib/modules/$(shell uname -r)/build
@@ -47,6 +53,7 @@ else
 TEST_CFLAGS	+= -DMMFDEV_TEST_NO_KMOD
 TEST_LIBS	:=
 endif
+LIB_LDFLAGS	?=
 LIB_CFLAGS	:= $(BASE_CFLAGS) -fPIC -fvisibility=hidden \
 		   -DMMFDEV_VERSION='"$(VERSION)"'
 
@@ -65,9 +72,9 @@ BENCH		:= $(BUILD)/tests/mmfdev_bench
 
 .PHONY: all modules modules_install lib examples tests host-tests clean \
 	install install-kselftest checkpatch demo check kselftest benchmarks \
-	bench
+	bench dkms-source dkms-install dkms-remove
 
-all: lib examples
+all: lib examples tools
 	@if [ -d "$(KDIR)" ]; then $(MAKE) modules; \
 	else echo "KDIR=$(KDIR) not found: module not built (set KDIR)"; fi
 
@@ -86,7 +93,7 @@ $(BUILD)/%.o: %.c lib/include/mmfdev.h include/uapi/linux/mmfdev.h
 $(LIB_SO).$(VERSION): $(LIB_OBJS) lib/libmmfdev.sym
 	$(CC) $(CFLAGS) -shared -Wl,-soname,libmmfdev.so.$(SOVERSION) \
 		-Wl,--version-script=lib/libmmfdev.sym -Wl,--no-undefined \
-		-o $@ $(LIB_OBJS)
+		$(LIB_LDFLAGS) -o $@ $(LIB_OBJS)
 
 $(LIB_SO): $(LIB_SO).$(VERSION)
 	ln -sf libmmfdev.so.$(VERSION) $(LIB_SO).$(SOVERSION)
@@ -127,7 +134,7 @@ $(BUILD)/tests/lib_test: tests/lib_test.c $(LIB_A) \
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB_A)
 
-install: lib
+install: lib install-tools
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
 	install -m 0755 $(LIB_SO).$(VERSION) $(DESTDIR)$(LIBDIR)/
 	ln -sf libmmfdev.so.$(VERSION) \
@@ -137,12 +144,94 @@ install: lib
 	install -m 0644 $(LIB_PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
 	install -m 0644 lib/include/mmfdev.h $(DESTDIR)$(INCLUDEDIR)/
 
+# mmfctl: the static library, like the examples, so it runs in a guest;
+# libkmod for load-module/unload-module unless KMOD=0.
+MMFCTL		:= $(BUILD)/tools/mmfctl
+PKG_CONFIG	?= pkg-config
+ifeq ($(KMOD),1)
+MMFCTL_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags libkmod 2>/dev/null)
+MMFCTL_LIBS	:= $(or $(shell $(PKG_CONFIG) --libs libkmod 2>/dev/null),-lkmod)
+else
+MMFCTL_CFLAGS	:= -DMMFCTL_NO_KMOD
+MMFCTL_LIBS	:=
+endif
+BINDIR		?= $(PREFIX)/bin
+MANDIR		?= $(PREFIX)/share/man
+COMPLETIONDIR	?= $(PREFIX)/share/bash-completion/completions
+# One source format for every man page: scdoc(5).
+SCDOC		?= scdoc
+MAN_PAGES	:= $(BUILD)/man/mmfctl.1 $(BUILD)/man/libmmfdev.3 \
+		   $(BUILD)/man/mmfdev.4
+
+.PHONY: tools man install-tools install-man
+
+tools: $(MMFCTL)
+
+$(MMFCTL): tools/mmfctl.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(BASE_CFLAGS) $(MMFCTL_CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(LIB_A) $(MMFCTL_LIBS)
+
+man: $(MAN_PAGES)
+
+$(BUILD)/man/%: doc/%.scd
+	@mkdir -p $(@D)
+	$(SCDOC) < $< > $@
+
+# The man pages only when scdoc is there to build them.
+install-tools: tools
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(COMPLETIONDIR)
+	install -m 0755 $(MMFCTL) $(DESTDIR)$(BINDIR)/
+	install -m 0644 tools/completion/mmfctl $(DESTDIR)$(COMPLETIONDIR)/
+	@if command -v $(SCDOC) >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory install-man; \
+	else echo "$(SCDOC) not found: man pages not installed"; fi
+
+install-man: man
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+		$(DESTDIR)$(MANDIR)/man4
+	install -m 0644 $(BUILD)/man/mmfctl.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(BUILD)/man/libmmfdev.3 $(DESTDIR)$(MANDIR)/man3/
+	install -m 0644 $(BUILD)/man/mmfdev.4 $(DESTDIR)$(MANDIR)/man4/
+
 # The kselftest programs for a board, with a runner that ends like TAP does.
 KSFT_INSTALL	?= $(PREFIX)/libexec/mmfdev/kselftest
 install-kselftest: tests
 	install -d $(DESTDIR)$(KSFT_INSTALL)
 	install -m 0755 $(TESTS) $(DESTDIR)$(KSFT_INSTALL)/
 	install -m 0755 tests/run_kselftest.sh $(DESTDIR)$(KSFT_INSTALL)/
+
+# DKMS: the module's sources and dkms.conf in $(DKMS_SRC), the place
+# dkms looks for them.  With DESTDIR (packaging), only the copy is made.
+DKMS_SRC	?= /usr/src/mmfdev-$(VERSION)
+DKMS_FILES	:= Kbuild driver/Kbuild include/uapi/linux/mmfdev.h \
+		   $(filter-out %.mod.c,$(wildcard driver/*.c driver/*.h))
+DKMS_ARGS	?=
+dkms-source:
+	install -d $(DESTDIR)$(DKMS_SRC)/driver \
+		$(DESTDIR)$(DKMS_SRC)/include/uapi/linux
+	for f in $(DKMS_FILES); do \
+		install -m 0644 $$f $(DESTDIR)$(DKMS_SRC)/$$f || exit 1; done
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf \
+		> $(DESTDIR)$(DKMS_SRC)/dkms.conf
+
+dkms-install: dkms-source
+ifeq ($(DESTDIR),)
+	if [ -n "$$(dkms status mmfdev/$(VERSION))" ]; then \
+		dkms remove mmfdev/$(VERSION) --all; fi
+	dkms add mmfdev/$(VERSION)
+	dkms build mmfdev/$(VERSION) $(DKMS_ARGS)
+	dkms install mmfdev/$(VERSION) $(DKMS_ARGS)
+else
+	@echo "DESTDIR set: sources copied to $(DESTDIR)$(DKMS_SRC); run dkms there"
+endif
+
+dkms-remove:
+ifeq ($(DESTDIR),)
+	if [ -n "$$(dkms status mmfdev/$(VERSION))" ]; then \
+		dkms remove mmfdev/$(VERSION) --all; fi
+endif
+	rm -rf $(DESTDIR)$(DKMS_SRC)
 
 checkpatch:
 	scripts/checkpatch.sh

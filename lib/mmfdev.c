@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,6 +401,157 @@ MMFDEV_API ssize_t mmfdev_write(struct mmfdev *dev, unsigned int index,
 		return ret;
 	n = pwrite(dev->fd, buf, length, pos);
 	return n < 0 ? -errno : n;
+}
+
+/*
+ * Whole-range copies through pread()/pwrite(), for tools that do not map.
+ *
+ * A MMFDEV_REGION_SIZED region takes one naturally aligned access of 1, 2,
+ * 4 or 8 bytes per call; every other readable region takes any length,
+ * and a call may still come back short or be interrupted.  These loop
+ * until the whole range is done.
+ */
+
+/* Check @offset + @length against region @index; fill @info. */
+static int region_range(struct mmfdev *dev, unsigned int index,
+			uint64_t offset, size_t length,
+			struct mmfdev_region_info *info)
+{
+	int ret;
+
+	if (!dev)
+		return -EINVAL;
+	ret = query_region(dev, index, info);
+	if (ret)
+		return ret;
+	if (offset > info->size || length > info->size - offset)
+		return -ENXIO;
+	if (offset + length > (uint64_t)INT64_MAX - info->offset)
+		return -ENXIO;
+	return 0;
+}
+
+/* The widest naturally aligned access (8, 4, 2 or 1) at @pos for @left. */
+static size_t sized_width(uint64_t pos, size_t left)
+{
+	size_t n = 8;
+
+	while (n > 1 && ((pos & (n - 1)) || n > left))
+		n >>= 1;
+	return n;
+}
+
+/* Bytes per pread()/pwrite() call on a region that takes any length. */
+#define COPY_CHUNK	(1U << 20)
+
+MMFDEV_API int mmfdev_copy_from_region(struct mmfdev *dev, unsigned int index,
+				       uint64_t offset, void *buf,
+				       size_t length)
+{
+	struct mmfdev_region_info info;
+	uint8_t *d = buf;
+	int ret;
+
+	if (!buf && length)
+		return -EINVAL;
+	ret = region_range(dev, index, offset, length, &info);
+	if (ret)
+		return ret;
+	while (length) {
+		size_t n = length;
+		ssize_t got;
+
+		if (info.flags & MMFDEV_REGION_FLAG_SIZED)
+			n = sized_width(offset, length);
+		else if (n > COPY_CHUNK)
+			n = COPY_CHUNK;
+		got = pread(dev->fd, d, n, (off_t)(info.offset + offset));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -errno;
+		if (got == 0)
+			return -ENXIO;	/* the region shrank under us */
+		d += got;
+		offset += got;
+		length -= got;
+	}
+	return 0;
+}
+
+/* Write @length bytes at @offset: from @src, or @src's first byte repeated. */
+static int write_range(struct mmfdev *dev, unsigned int index,
+		       uint64_t offset, const uint8_t *src, size_t length,
+		       int fill)
+{
+	struct mmfdev_region_info info;
+	uint8_t *pattern = NULL;
+	int ret;
+
+	ret = region_range(dev, index, offset, length, &info);
+	if (ret)
+		return ret;
+	if (fill && !(info.flags & MMFDEV_REGION_FLAG_SIZED) && length) {
+		size_t n = length < COPY_CHUNK ? length : COPY_CHUNK;
+
+		pattern = malloc(n);
+		if (!pattern)
+			return -ENOMEM;
+		memset(pattern, *src, n);
+	}
+	while (length) {
+		size_t n = length;
+		const uint8_t *from = src;
+		uint8_t word[8];
+		ssize_t put;
+
+		if (info.flags & MMFDEV_REGION_FLAG_SIZED) {
+			n = sized_width(offset, length);
+			if (fill) {
+				memset(word, *src, sizeof(word));
+				from = word;
+			}
+		} else {
+			if (n > COPY_CHUNK)
+				n = COPY_CHUNK;
+			if (fill)
+				from = pattern;
+		}
+		put = pwrite(dev->fd, from, n, (off_t)(info.offset + offset));
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put < 0) {
+			ret = -errno;
+			break;
+		}
+		if (put == 0) {
+			ret = -ENOSPC;
+			break;
+		}
+		if (!fill)
+			src += put;
+		offset += put;
+		length -= put;
+	}
+	free(pattern);
+	return ret;
+}
+
+MMFDEV_API int mmfdev_copy_to_region(struct mmfdev *dev, unsigned int index,
+				     uint64_t offset, const void *buf,
+				     size_t length)
+{
+	if (!buf && length)
+		return -EINVAL;
+	return write_range(dev, index, offset, buf, length, 0);
+}
+
+MMFDEV_API int mmfdev_fill_region(struct mmfdev *dev, unsigned int index,
+				  uint64_t offset, int c, size_t length)
+{
+	uint8_t byte = (uint8_t)c;
+
+	return write_range(dev, index, offset, &byte, length, 1);
 }
 
 MMFDEV_API const char *mmfdev_strerror(int err)

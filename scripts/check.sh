@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# make check: the host tests, then the kselftest suite in every QEMU lane
+# make check: the host tests, the Debian packages (scripts/package-check.sh),
+# then the kselftest suite in every QEMU lane
 # (LANES="a b" picks some), then one line: N passed, N failed, N skipped.
 . "$(dirname "$0")/common.sh"
 
@@ -17,6 +18,13 @@ echo "=== host tests"
 "$TOP/scripts/host-tests.sh" > "$out/host.tap" 2> "$out/host.err" || status=1
 cat "$out/host.tap"
 [ $status -eq 0 ] || sed 's/^/# /' "$out/host.err" | tail -n 20
+
+echo "=== packages"
+if ! "$TOP/scripts/package-check.sh" > "$out/packages.tap" 2> "$out/packages.err"; then
+	status=1
+	tail -n 20 "$out/packages.err" | sed 's/^/# /'
+fi
+cat "$out/packages.tap"
 
 for lane in $lanes; do
 	echo "=== lane $lane"

@@ -141,32 +141,53 @@ host_mirror() {
 #  trixie-backports: Debian 13 with its backports, where the newest
 #	kernels are; their kbuild needs glibc >= 2.38 and gcc-14.  Kernel
 #	packages are taken from backports, everything else from trixie.
+#  bookworm: Debian 12 with dkms and this architecture's kernel headers,
+#	where scripts/package-check.sh installs the packages.
 #
 # "host" means no root: the host's own apt and compilers.  Sets LANE_ROOT.
 ensure_build_root() {
 	local suite=$1 root stamp mirror base includes
+	local arches sources=()
 	LANE_ROOT=
 	[ "$suite" = host ] && return 0
+	mirror=$(host_mirror)
+	[ -n "$mirror" ] || die "no Debian archive in the host's apt sources"
+	arches=$(dpkg --print-architecture)
 	case $suite in
-	trixie-backports) base=trixie ;;
+	trixie-backports)
+		base=trixie arches=$arches,arm64
+		includes=build-essential,kmod,bc,gcc-aarch64-linux-gnu
+		sources=("deb $mirror $base main" "deb $mirror $suite main")
+		;;
+	bookworm)
+		base=bookworm
+		includes=build-essential,kmod,dkms,pkg-config,adduser
+		includes+=,linux-headers-$arches
+		sources=("deb $mirror $base main" "deb $mirror $base-updates main")
+		# The newest 6.1 kernels are often in -security only.
+		local sec
+		sec=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' |
+			awk -v s="$base-security" '$2 == s { print $1; exit }')
+		[ -z "$sec" ] || sources+=("deb $sec $base-security main")
+		;;
 	*) die "unknown build root '$suite'" ;;
 	esac
 	root=$BUILD_ROOT/roots/$suite
-	includes=build-essential,kmod,bc,gcc-aarch64-linux-gnu
-	mirror=$(host_mirror)
-	[ -n "$mirror" ] || die "no Debian archive in the host's apt sources"
 	stamp="$base $suite $includes $mirror"
+	[ "$suite" = trixie-backports ] || stamp="$stamp ${sources[*]}"
 	if [ "$(cat "$root.stamp" 2>/dev/null)" != "$stamp" ]; then
 		ensure_packages mmdebstrap
 		log "making the $suite build root (mmdebstrap)"
 		rm -rf "$root" "$root.stamp"
 		mkdir -p "$(dirname "$root")"
-		mmdebstrap --quiet --variant=apt \
-			--architectures="$(dpkg --print-architecture),arm64" \
-			--include="$includes" "$base" "$root" \
-			"deb $mirror $base main" "deb $mirror $suite main" >&2 ||
+		mmdebstrap --quiet --variant=apt --architectures="$arches" \
+			--include="$includes" "$base" "$root" "${sources[@]}" >&2 ||
 			die "mmdebstrap $suite failed"
 		echo "$stamp" > "$root.stamp"
+	fi
+	if [ "$suite" = "$base" ]; then
+		LANE_ROOT=$root
+		return 0
 	fi
 	# Kernel packages from $suite, for every architecture apt knows.
 	cat > "$root/etc/apt/preferences.d/mmfdev-kernel" <<-PREF

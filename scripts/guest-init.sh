@@ -101,6 +101,10 @@ else
 		echo "not ok 1 example: mmfdev-ring failed"
 		rc=1
 	fi
+	# mmfctl, with the module loaded; it reloads the module and
+	# leaves it loaded with the same options.
+	echo "# mmfctl_test.sh"
+	mmfctl_test.sh || rc=$?
 	# The sanitizer lane: every allocation failure the driver can meet,
 	# then load/unload, bind/unbind and kill -9 endurance.
 	if [ "$HARDEN" = 1 ]; then

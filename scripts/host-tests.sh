@@ -29,6 +29,43 @@ echo "TAP version 13"
 run "library, example and tests build" \
 	make -s lib examples host-tests tests
 
+# mmfctl on a machine without mmfdev: usage, exit codes, no devices.
+mmfctl=build/host/tools/mmfctl
+run "mmfctl builds, and builds with KMOD=0" \
+	sh -c 'make -s tools && make -s BUILD=build/host/nokmod KMOD=0 tools'
+mmfctl_helps() {
+	local c n=0
+	"$mmfctl" --help >/dev/null || return 1
+	for c in $("$mmfctl" --help | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p'); do
+		"$mmfctl" "$c" --help | grep -q "^Usage: mmfctl $c" || return 1
+		n=$((n + 1))
+	done
+	[ "$n" -ge 10 ]
+}
+run "mmfctl: --help of the tool and of every command exits 0" mmfctl_helps
+exits() { # exits STATUS COMMAND...
+	local want=$1 rc=0
+	shift
+	"$@" >/dev/null 2>&1 || rc=$?
+	[ "$rc" = "$want" ] || { echo "exit status $rc, not $want: $*"; return 1; }
+}
+run "mmfctl: usage errors exit 1" sh -c "
+	set -e; $(declare -f exits)
+	exits 1 $mmfctl; exits 1 $mmfctl frob; exits 1 $mmfctl list x
+	exits 1 $mmfctl peek d r 0x; exits 1 $mmfctl peek d r 18446744073709551616
+	exits 1 $mmfctl poke -w 8 d r 0 256; exits 1 $mmfctl dump --width 3 d r"
+run "mmfctl: a missing device exits 2 and names ENOENT" sh -c "
+	$(declare -f exits); exits 2 $mmfctl info mmfdev-none &&
+	$mmfctl info mmfdev-none 2>&1 | grep -qx 'mmfctl: info: /dev/mmfdev-none: No such file or directory (ENOENT)'"
+run "mmfctl: KMOD=0 refuses load-module as a usage error" sh -c "
+	$(declare -f exits); exits 1 build/host/nokmod/tools/mmfctl load-module"
+if [ ! -e /dev/mmfdev ]; then
+	run "mmfctl: list without devices prints nothing, list --json no devices" \
+		sh -c "[ -z \"\$($mmfctl list)\" ] &&
+		[ \"\$($mmfctl list --json | tr -d ' \n')\" = '{\"devices\":[]}' ]"
+fi
+run "the bash completion parses" bash -n tools/completion/mmfctl
+
 so=build/host/lib/libmmfdev.so
 syms=$(sed -n 's/^\t\(mmfdev_[a-z_0-9]*\);$/\1/p' lib/libmmfdev.sym | sort)
 
@@ -73,6 +110,19 @@ run "no literal page size in the driver, library or tests" \
 	sh -c '! grep -rn "4096" driver lib tests include &&
 		! grep -rnwE --include="*.[ch]" "0x1000" driver lib include'
 run "checkpatch.pl --strict is clean" scripts/checkpatch.sh
+
+# The man pages: one source format (scdoc), every export in libmmfdev(3).
+ensure_packages scdoc
+run "the man pages build with scdoc" make -s man
+in_man() {
+	local s missing=0
+	for s in $syms; do
+		grep -q "$s(" doc/libmmfdev.3.scd ||
+			{ echo "not in libmmfdev(3): $s"; missing=1; }
+	done
+	return $missing
+}
+run "every exported function is in libmmfdev(3)" in_man
 # The Pi 5 overlays compile and apply to the Raspberry Pi OS stand-in
 # tree; the arm64 lanes apply them to their own kernel's Pi 5 trees.
 while read -r line; do

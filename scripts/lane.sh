@@ -23,10 +23,12 @@ lane=${1:?usage: lane.sh LANE check|demo|bench}
 mode=${2:-check}
 case $mode in check|demo|bench) ;; *) die "mode must be check, demo or bench" ;; esac
 
-read -r arch image_meta headers_meta suite < <(awk -v l="$lane" \
-	'$1 == l { print $2, $3, $4, $5 }' "$TOP/scripts/lanes")
+read -r arch image_meta headers_meta suite build < <(awk -v l="$lane" \
+	'$1 == l { print $2, $3, $4, $5, $6 }' "$TOP/scripts/lanes")
 [ -n "${arch:-}" ] || die "unknown lane '$lane' (see scripts/lanes)"
 [ -n "${suite:-}" ] || die "lane $lane names no apt suite (see scripts/lanes)"
+build=${build:-kbuild}
+case $build in kbuild|dkms) ;; *) die "lane $lane: build must be kbuild or dkms" ;; esac
 
 dir=$BUILD_ROOT/lanes/$lane
 mkdir -p "$dir"
@@ -168,6 +170,7 @@ fetch_brd() {
 build_module() {
 	local mod=$dir/module
 
+	[ "$build" = dkms ] && { build_module_dkms; return; }
 	log "$lane: building mmfdev.ko for $RELEASE"
 	rm -rf "$mod"
 	mkdir -p "$mod"
@@ -181,10 +184,57 @@ build_module() {
 	cat "$dir/build.log" >&2
 }
 
+# dkms build, as the mmfdev-dkms package's postinst does it: the sources
+# and dkms.conf that "make dkms-source" installs, built for the lane's
+# headers (--kernelsourcedir) in a dkms tree of the lane's own, with the
+# lane's build root's dkms (or the host's).  Modules are not signed (as
+# with kbuild).  build.log gets kbuild's output, dkms.log dkms's.
+build_module_dkms() {
+	local mod=$dir/module src=$dir/dkms-src tree=$dir/dkms ver ko mlog
+
+	log "$lane: building mmfdev.ko for $RELEASE with dkms"
+	[ "$arch" = "$(uname -m)" ] || die "lane $lane: dkms builds native only"
+	ver=$(sed -n 's/^VERSION[[:space:]]*:= *//p' "$TOP/Makefile")
+	if [ -n "$LANE_ROOT" ]; then
+		in_root dpkg -s dkms >/dev/null 2>&1 ||
+			in_root env DEBIAN_FRONTEND=noninteractive apt-get install \
+				-y -qq --no-install-recommends dkms \
+				>> "$dir/apt-install.log" 2>&1 ||
+			die "cannot install dkms in $LANE_ROOT"
+	else
+		ensure_packages dkms
+	fi
+	rm -rf "$mod" "$src" "$tree"
+	mkdir -p "$mod/driver" "$tree"
+	make -s -C "$TOP" dkms-source DESTDIR="$src" DKMS_SRC="/mmfdev-$ver" >&2
+	if ! root_run "$BUILD_ROOT" dkms add "mmfdev/$ver" \
+		--sourcetree "$src" --dkmstree "$tree" > "$dir/dkms.log" 2>&1 ||
+	   ! root_run "$BUILD_ROOT" env sign_file=/nonexistent \
+		dkms build "mmfdev/$ver" -k "$RELEASE/$arch" \
+		--kernelsourcedir "$KDIR" --sourcetree "$src" --dkmstree "$tree" \
+		>> "$dir/dkms.log" 2>&1; then
+		cat "$dir/dkms.log" >&2
+		find "$tree" -name make.log -exec cat {} + >&2
+		die "$lane: dkms build fails against $RELEASE"
+	fi
+	mlog=$(find "$tree/mmfdev/$ver/$RELEASE" -name make.log | head -n1)
+	[ -n "$mlog" ] || die "$lane: dkms left no make.log"
+	cp "$mlog" "$dir/build.log"
+	cat "$dir/dkms.log" "$dir/build.log" >&2
+	ko=$(find "$tree/mmfdev/$ver/$RELEASE" -path '*/module/mmfdev.ko*' | head -n1)
+	case $ko in
+	*.xz) xz -dc "$ko" > "$mod/driver/mmfdev.ko" ;;
+	*.zst) zstd -qdc "$ko" > "$mod/driver/mmfdev.ko" ;;
+	*.gz) gzip -dc "$ko" > "$mod/driver/mmfdev.ko" ;;
+	?*) cp "$ko" "$mod/driver/mmfdev.ko" ;;
+	*) die "$lane: dkms built no mmfdev.ko" ;;
+	esac
+}
+
 build_user() {
 	log "$lane: building libmmfdev, the example and the tests"
 	make -s -C "$TOP" BUILD="$dir/user" CC="${cross}gcc" AR="${cross}ar" \
-		lib examples tests benchmarks >&2
+		lib examples tests benchmarks tools >&2
 	if [ "$arch" = x86_64 ]; then
 		log "$lane: building the tests as 32-bit programs"
 		# gcc-multilib's one job: <asm/...> for -m32 (the x86 ones
@@ -267,7 +317,8 @@ build_initramfs() {
 		    "$dir/user/tests/mmfdev_bench"
 		    "$dir/user/examples/mmfdev-hello"
 		    "$dir/user/examples/mmfdev-edu"
-		    "$dir/user/examples/mmfdev-ring")
+		    "$dir/user/examples/mmfdev-ring"
+		    "$dir/user/tools/mmfctl")
 
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,dev,etc,lib/modules,proc,sys,tmp}
@@ -290,6 +341,7 @@ build_initramfs() {
 	?*) cp "$BRD_KO" "$root/lib/modules/brd.ko" ;;
 	esac
 	cp "${bins[@]}" "$root/bin/"
+	install -m 0755 "$TOP/tests/mmfctl_test.sh" "$root/bin/"
 	copy_libs "$root" "$triple" "${bins[@]}"
 	if [ -d "$dir/user32" ]; then
 		cp "$dir/user32/tests/mmfdev_test" "$root/bin/mmfdev_test32"
@@ -434,7 +486,7 @@ check_build_log() {
 		echo "not ok - $lane: the module builds with warnings against $RELEASE"
 		grep -E '(warning|error):' "$dir/build.log" | sed 's/^/# /'
 	else
-		echo "ok - $lane: the module builds without warnings against $RELEASE"
+		echo "ok - $lane: the module builds ($build) without warnings against $RELEASE"
 	fi
 }
 

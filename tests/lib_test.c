@@ -109,6 +109,10 @@ TEST(null_handles)
 	EXPECT_EQ(NULL, addr);
 	EXPECT_EQ(-EINVAL, mmfdev_read(NULL, 0, 0, buf, sizeof(buf)));
 	EXPECT_EQ(-EINVAL, mmfdev_write(NULL, 0, 0, buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, mmfdev_copy_from_region(NULL, 0, 0, buf,
+						   sizeof(buf)));
+	EXPECT_EQ(-EINVAL, mmfdev_copy_to_region(NULL, 0, 0, buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, mmfdev_fill_region(NULL, 0, 0, 0, sizeof(buf)));
 }
 
 TEST(event_null_handles)

@@ -369,6 +369,76 @@ MMFDEV_API ssize_t mmfdev_write(struct mmfdev *dev, unsigned int index,
 				size_t length);
 
 /*
+ * Whole-range copies without mapping.
+ *
+ * mmfdev_read() and mmfdev_write() are one pread(2) or pwrite(2): they may
+ * come back short, and on a MMFDEV_REGION_SIZED region (MMIO) they take
+ * exactly one aligned access of 1, 2, 4 or 8 bytes.  The functions below
+ * move a whole range of any length and alignment, or fail: on a sized
+ * region with naturally aligned accesses of 1 to 8 bytes (the widest that
+ * fit, as mmfdev_copy_from_device() does through a mapping), in increasing
+ * offset order; on any other region with as few calls as it takes.  They
+ * work on regions that cannot be mapped (sub-page MMIO windows) as well.
+ *
+ * Since: 1.3
+ */
+
+/**
+ * mmfdev_copy_from_region() - read a whole range of a region
+ * @dev:	the handle
+ * @index:	region number
+ * @offset:	byte offset in the region
+ * @buf:	destination, @length bytes
+ * @length:	bytes to read; 0 only checks the range
+ *
+ * Since: 1.3
+ *
+ * Return: 0 once every byte is read, or -EINVAL (@dev NULL, @buf NULL with
+ * a @length, @index out of range), -ENXIO (the range does not fit in the
+ * region), -EOPNOTSUPP (the region cannot be read: I/O ports), -ENODEV
+ * (the device is gone) or another negative errno of pread(2).  On error
+ * some of @buf may have been written.
+ */
+MMFDEV_API int mmfdev_copy_from_region(struct mmfdev *dev, unsigned int index,
+				       uint64_t offset, void *buf,
+				       size_t length);
+
+/**
+ * mmfdev_copy_to_region() - write a whole range of a region
+ * @dev:	the handle
+ * @index:	region number
+ * @offset:	byte offset in the region
+ * @buf:	source, @length bytes
+ * @length:	bytes to write; 0 only checks the range
+ *
+ * Since: 1.3
+ *
+ * Return: 0 once every byte is written, or -EINVAL (@dev NULL, @buf NULL
+ * with a @length, @index out of range), -ENXIO (the range does not fit in
+ * the region), -EBADF (read-only handle), -EOPNOTSUPP (the region cannot
+ * be written: I/O ports), -ENODEV (the device is gone) or another negative
+ * errno of pwrite(2).  On error part of the range may have been written.
+ */
+MMFDEV_API int mmfdev_copy_to_region(struct mmfdev *dev, unsigned int index,
+				     uint64_t offset, const void *buf,
+				     size_t length);
+
+/**
+ * mmfdev_fill_region() - set a whole range of a region to a byte value
+ * @dev:	the handle
+ * @index:	region number
+ * @offset:	byte offset in the region
+ * @c:		the byte value (converted to uint8_t)
+ * @length:	bytes to set; 0 only checks the range
+ *
+ * Since: 1.3
+ *
+ * Return: as mmfdev_copy_to_region(), and -ENOMEM.
+ */
+MMFDEV_API int mmfdev_fill_region(struct mmfdev *dev, unsigned int index,
+				  uint64_t offset, int c, size_t length);
+
+/*
  * Events.
  *
  * A device has numbered event lines (mmfdev_get_num_events()): its
