@@ -192,7 +192,8 @@ san_clean() { # san_clean LOG: no sanitizer report in LOG
 	! grep -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$1"
 }
 run "the library, examples and tests build with ASan and UBSan" \
-	make -s BUILD=$san CFLAGS="$SAN_CFLAGS" lib examples host-tests tests
+	make -s BUILD=$san CFLAGS="$SAN_CFLAGS" lib examples host-tests tests \
+		tools
 run "lib_test passes under ASan and UBSan" \
 	sh -c "$san/tests/lib_test > $san/lib_test.log 2>&1"
 run "lib_test: no sanitizer report" san_clean $san/lib_test.log
@@ -207,6 +208,14 @@ san_programs() {
 		# are the sanitizers'.
 		[ $rc -eq 86 ] || [ $rc -eq 87 ] && return 1
 	done
+	# mmfctl: help, a listing with no devices, usage and system errors.
+	for t in "--help" "list" "list --json" "peek" "dump /nonexistent 0" \
+		 "poke /nonexistent 0 0x10 0x1ffffffffffffffff"; do
+		# shellcheck disable=SC2086
+		$san/tools/mmfctl $t >> $san/programs.log 2>&1
+		rc=$?
+		[ $rc -eq 86 ] || [ $rc -eq 87 ] && return 1
+	done
 	for t in mmfdev_test mmio_test ram_test events_test fault_test \
 		 endurance_test; do
 		MMFDEV_NODE=/nonexistent "$san/tests/$t" >> $san/programs.log 2>&1
@@ -215,5 +224,6 @@ san_programs() {
 	done
 	san_clean $san/programs.log
 }
-run "examples and kselftests run clean under ASan and UBSan" san_programs
+run "examples, mmfctl and kselftests run clean under ASan and UBSan" \
+	san_programs
 exit $failed
