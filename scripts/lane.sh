@@ -23,8 +23,8 @@ lane=${1:?usage: lane.sh LANE check|demo|bench}
 mode=${2:-check}
 case $mode in check|demo|bench) ;; *) die "mode must be check, demo or bench" ;; esac
 
-read -r arch image_meta headers_meta suite build < <(awk -v l="$lane" \
-	'$1 == l { print $2, $3, $4, $5, $6 }' "$TOP/scripts/lanes")
+read -r arch image_meta headers_meta suite build guest < <(awk -v l="$lane" \
+	'$1 == l { print $2, $3, $4, $5, $6, $7 }' "$TOP/scripts/lanes")
 [ -n "${arch:-}" ] || die "unknown lane '$lane' (see scripts/lanes)"
 [ -n "${suite:-}" ] || die "lane $lane names no apt suite (see scripts/lanes)"
 build=${build:-kbuild}
@@ -52,17 +52,28 @@ esac
 # Guest memory: enough for a 1 GiB RAM region, which size= caps at half.
 GUEST_MEM=3G
 
-# What the guest runs beyond the suite, and how long its ping-pong is.
-# The sanitizer lane adds fault injection, endurance and a kmemleak scan;
-# its syscalls are several times slower, and its log is long.
-HARDEN=0
+# What the guest runs beyond the suite (the lane's "guest" column):
+#  pingpong=N		the events suite's ping-pong length (1000000)
+#  endurance=C:B:S	endurance_test: C load/unload cycles, B unbind/bind
+#			rounds, S seconds of kill -9
+#  harden		fault_test, a kmemleak scan, a long kernel log
 PINGPONG=1000000
+ENDURANCE=
+HARDEN=0
 APPEND=
-if [ "$suite" = debug ]; then
-	HARDEN=1
-	PINGPONG=50000
-	APPEND="log_buf_len=64M"
-fi
+for opt in ${guest//,/ }; do
+	case $opt in
+	-) ;;
+	pingpong=*) PINGPONG=${opt#*=} ;;
+	endurance=*) ENDURANCE=${opt#*=} ;;
+	harden)
+		[ "$suite" = debug ] || die "lane $lane: harden needs the debug kernel"
+		HARDEN=1
+		APPEND="log_buf_len=64M panic_print=0x20"
+		;;
+	*) die "lane $lane: unknown guest option '$opt'" ;;
+	esac
+done
 
 prepare_tools() {
 	ensure_host_tools
@@ -333,6 +344,7 @@ build_initramfs() {
 	DT_GPIO_NODE=$DT_GPIO_NODE
 	HARDEN=$HARDEN
 	PINGPONG=$PINGPONG
+	ENDURANCE=$ENDURANCE
 	CONF
 	cp "$dir/module/driver/mmfdev.ko" "$root/lib/modules/"
 	case $BRD_KO in
