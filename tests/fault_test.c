@@ -73,7 +73,9 @@ static const char *cannot_inject(void)
  * their error paths are not all sound (see the README).  The /proc/irq
  * entries request_irq() makes are left out at any depth.  Module text lies
  * above the kernel's (_etext, in /proc/kallsyms); fail-nth honours the
- * filter (CONFIG_FAULT_INJECTION_STACKTRACE_FILTER).
+ * filter (CONFIG_FAULT_INJECTION_STACKTRACE_FILTER).  Module text above
+ * the kernel's is how x86_64 lays them out; arm64 puts modules below, so
+ * there this counts nothing, and the load and bind tests fail.
  */
 static int filter_to_modules(int depth)
 {
@@ -599,7 +601,9 @@ static void step_load(struct __test_metadata *_metadata,
 		ASSERT_EQ(0, module_unload_now());
 	c->options = options;
 	ASSERT_EQ(0, filter_to_modules(module_depth()));
-	step(_metadata, &p, c);
+	/* None counted would mean the filter missed mmfdev's code. */
+	EXPECT_LT(0, step(_metadata, &p, c))
+		TH_LOG("%s: no allocation near mmfdev's code", what);
 	ASSERT_EQ(0, filter_to_modules(0));
 	/* It loads and unloads as well as ever. */
 	ASSERT_EQ(0, module_image_load(c->img, options));
@@ -655,7 +659,8 @@ TEST_F_TIMEOUT(fault, pci_bind_and_unbind, 1200)
 	ASSERT_EQ(0, sysfs_write(PCI_DRIVER_DIR "/unbind", self->c.bdf));
 	self->c.ctl = open(PCI_DRIVER_DIR "/bind", O_WRONLY | O_CLOEXEC);
 	ASSERT_LE(0, self->c.ctl);
-	step(_metadata, &bind, &self->c);
+	EXPECT_LT(0, step(_metadata, &bind, &self->c))
+		TH_LOG("bind: no allocation near mmfdev's code");
 	close(self->c.ctl);
 	self->c.ctl = -1;
 	ASSERT_EQ(0, filter_to_modules(0));
