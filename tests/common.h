@@ -27,9 +27,26 @@
 #define MODULE_NAME "mmfdev"
 #define PCI_DRIVER_DIR "/sys/bus/pci/drivers/mmfdev"
 
+/* A hex attribute of PCI device @bdf in sysfs (vendor, device), or 0. */
+static inline unsigned int pci_attr(const char *bdf, const char *attr)
+{
+	unsigned int v = 0;
+	char path[300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", bdf, attr);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%x", &v) != 1)
+		v = 0;
+	fclose(f);
+	return v;
+}
+
 /* Find PCI device @vendor:@device; its address goes to @bdf. */
 static inline int find_pci(unsigned int vendor, unsigned int device, char *bdf,
-		    size_t len)
+			   size_t len)
 {
 	struct dirent *de;
 	int ret = -ENOENT;
@@ -39,29 +56,10 @@ static inline int find_pci(unsigned int vendor, unsigned int device, char *bdf,
 	if (!d)
 		return -ENOENT;
 	while (ret && (de = readdir(d))) {
-		unsigned int v = 0, dv = 0;
-		char path[300];
-		FILE *f;
-
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor",
-			 de->d_name);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		if (fscanf(f, "%x", &v) != 1)
-			v = 0;
-		fclose(f);
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device",
-			 de->d_name);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		if (fscanf(f, "%x", &dv) != 1)
-			dv = 0;
-		fclose(f);
-		if (v == vendor && dv == device) {
+		if (pci_attr(de->d_name, "vendor") == vendor &&
+		    pci_attr(de->d_name, "device") == device) {
 			snprintf(bdf, len, "%.*s", (int)len - 1, de->d_name);
 			ret = 0;
 		}
