@@ -38,9 +38,10 @@ grep -E '^(not )?ok [0-9]+' "$log" || true
 if ! grep -q '^MMFDEV-GUEST-DONE' "$log"; then
 	echo "not ok - $name: the guest never reported"
 fi
-if [ -n "$(troubles)" ]; then
+found=$(troubles)
+if [ -n "$found" ]; then
 	echo "not ok - $name: kernel trouble in the guest log:"
-	troubles | head -n 5 | sed 's/^/#   /'
+	head -n 5 <<<"$found" | sed 's/^/#   /'
 fi
 if ! grep -Eq '^ok [0-9]+' "$log" ||
    [ "$(grep -Ec '^ok [0-9]+' "$log")" -eq "$(grep -Ec '^ok [0-9]+.*# SKIP' "$log")" ]; then
