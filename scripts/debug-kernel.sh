@@ -1,42 +1,56 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# usage: scripts/debug-kernel.sh OUT
+# usage: scripts/debug-kernel.sh ARCH OUT
 #
-# Build a sanitizer kernel for an x86_64 QEMU lane: Debian's
+# Build a sanitizer kernel for an x86_64 or arm64 QEMU lane: Debian's
 # linux-source-6.12, configured as tinyconfig plus
-# scripts/debug-kernel.config (KASAN, lockdep, kmemleak, fault injection
-# and what the guest and mmfdev need), built in OUT/src.  That tree is
-# also the KDIR that out-of-tree modules build against.
+# scripts/debug-kernel.config and scripts/debug-kernel-ARCH.config
+# (KASAN, lockdep, kmemleak, fault injection and what the guest and
+# mmfdev need).  The source is unpacked once into OUT/src, and each
+# architecture builds out of tree in OUT/ARCH, which is also the KDIR
+# that out-of-tree modules build against.
 #
-# A stamp (the source package's version and the fragment's sha256) keeps
+# A stamp (the source package's version and the fragments' sha256) keeps
 # a second run with nothing changed from doing anything.
 #
 # The last three lines of stdout are KDIR=..., VMLINUZ=... and
 # RELEASE=..., for the caller to eval.  Everything else goes to stderr;
-# the build's own output goes to OUT/build.log.
+# the build's own output goes to OUT/ARCH/build.log.
 #
 # MMFDEV_JOBS (default: the number of CPUs) is make's -j.
 # shellcheck source-path=SCRIPTDIR source=common.sh disable=SC1091
 . "$(dirname "$0")/common.sh"
 
-out=${1:?usage: debug-kernel.sh OUT}
+arch=${1:?usage: debug-kernel.sh ARCH OUT}
+out=${2:?usage: debug-kernel.sh ARCH OUT}
+case $arch in
+x86_64) karch=x86_64 cross='' image=arch/x86/boot/bzImage target=bzImage ;;
+arm64)
+	karch=arm64 cross=aarch64-linux-gnu-
+	image=arch/arm64/boot/Image target=Image
+	ensure_packages gcc-aarch64-linux-gnu
+	;;
+*) die "debug-kernel.sh: no sanitizer kernel for '$arch' (x86_64, arm64)" ;;
+esac
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 src=$out/src
-fragment=$TOP/scripts/debug-kernel.config
+obj=$out/$arch
+fragments=("$TOP/scripts/debug-kernel.config"
+	"$TOP/scripts/debug-kernel-$arch.config")
 jobs=${MMFDEV_JOBS:-$(nproc)}
-kmake=(make -C "$src" ARCH=x86_64)
+kmake=(make -C "$src" O="$obj" ARCH="$karch" CROSS_COMPILE="$cross")
 
 report() {
-	log "debug kernel $(cat "$src/include/config/kernel.release") in $src"
-	log "build log: $out/build.log"
-	printf 'KDIR=%q\n' "$src"
-	printf 'VMLINUZ=%q\n' "$src/arch/x86/boot/bzImage"
-	printf 'RELEASE=%q\n' "$(cat "$src/include/config/kernel.release")"
+	log "debug kernel $(cat "$obj/include/config/kernel.release") in $obj"
+	log "build log: $obj/build.log"
+	printf 'KDIR=%q\n' "$obj"
+	printf 'VMLINUZ=%q\n' "$obj/$image"
+	printf 'RELEASE=%q\n' "$(cat "$obj/include/config/kernel.release")"
 }
 
-# Every assignment of the fragment must survive olddefconfig: an option
+# Every assignment of the fragments must survive olddefconfig: an option
 # whose dependencies are missing is dropped without a word.
 check_config() {
 	local line sym bad=0
@@ -44,21 +58,21 @@ check_config() {
 	while IFS= read -r line; do
 		case $line in
 		CONFIG_*=*)
-			grep -qxF -- "$line" "$src/.config" && continue
+			grep -qxF -- "$line" "$obj/.config" && continue
 			sym=${line%%=*}
 			;;
 		"# CONFIG_"*" is not set")
 			sym=${line#"# "}
 			sym=${sym%" is not set"}
-			grep -q "^$sym=" "$src/.config" || continue
+			grep -q "^$sym=" "$obj/.config" || continue
 			;;
 		*) continue ;;
 		esac
 		printf 'dropped: %s (now: %s)\n' "$line" \
-			"$(grep -E "^(# )?${sym}[= ]" "$src/.config" || echo absent)" >&2
+			"$(grep -E "^(# )?${sym}[= ]" "$obj/.config" || echo absent)" >&2
 		bad=1
-	done < "$fragment"
-	[ "$bad" = 0 ] || die "the .config lost options of $(basename "$fragment")"
+	done < <(cat "${fragments[@]}")
+	[ "$bad" = 0 ] || die "the .config lost options of the debug-kernel fragments"
 }
 
 ensure_packages make gcc libc6-dev bc bison flex libelf-dev libssl-dev \
@@ -68,22 +82,23 @@ version=$(candidate_version linux-source-6.12)
 case $version in
 ""|"(none)") die "apt has no candidate for linux-source-6.12" ;;
 esac
-stamp="linux-source-6.12 $version $(sha256sum < "$fragment" | cut -d' ' -f1)"
+stamp="linux-source-6.12 $version $(cat "${fragments[@]}" | sha256sum | cut -d' ' -f1)"
 
-if [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ] &&
-	[ -f "$src/arch/x86/boot/bzImage" ]; then
-	log "debug kernel up to date ($stamp)"
+if [ "$(cat "$obj/stamp" 2>/dev/null)" = "$stamp" ] &&
+	[ -f "$obj/$image" ]; then
+	log "$arch debug kernel up to date ($stamp)"
 	report
 	exit 0
 fi
-rm -f "$out/stamp"
+rm -f "$obj/stamp"
 
-# The whole source, once per version of the package.
+# The whole source, once per version of the package, and clean: each
+# architecture builds out of it (O=), which needs a tree with no .config.
 if [ "$(cat "$out/src.version" 2>/dev/null)" != "$version" ] ||
-	[ ! -f "$src/Makefile" ]; then
+	[ ! -f "$src/Makefile" ] || [ -e "$src/.config" ]; then
 	deb=$(fetch_deb linux-source-6.12)
 	log "extracting $(basename "$deb") into $src"
-	rm -rf "$src" "$src.tmp" "$out/src.version"
+	rm -rf "$src" "$src.tmp" "$out/src.version" "$out"/*/stamp
 	mkdir -p "$src.tmp"
 	dpkg-deb --fsys-tarfile "$deb" |
 		tar -xO ./usr/src/linux-source-6.12.tar.xz |
@@ -93,23 +108,24 @@ if [ "$(cat "$out/src.version" 2>/dev/null)" != "$version" ] ||
 	echo "$version" > "$out/src.version"
 fi
 
-log "configuring: tinyconfig + $(basename "$fragment")"
+mkdir -p "$obj"
+log "configuring $arch: tinyconfig + debug-kernel.config + debug-kernel-$arch.config"
 {
 	"${kmake[@]}" tinyconfig &&
-	(cd "$src" && ARCH=x86_64 scripts/kconfig/merge_config.sh -m \
-		.config "$fragment") &&
+	ARCH=$karch "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" \
+		"$obj/.config" "${fragments[@]}" &&
 	"${kmake[@]}" olddefconfig
-} > "$out/config.log" 2>&1 || {
-	cat "$out/config.log" >&2
-	die "configuring the debug kernel failed"
+} > "$obj/config.log" 2>&1 || {
+	cat "$obj/config.log" >&2
+	die "configuring the $arch debug kernel failed"
 }
 check_config
 
-log "building bzImage and modules (make -j$jobs, log in $out/build.log)"
-if ! "${kmake[@]}" -j"$jobs" bzImage modules > "$out/build.log" 2>&1; then
-	tail -n 60 "$out/build.log" >&2
-	die "the debug kernel does not build"
+log "building $target and modules (make -j$jobs, log in $obj/build.log)"
+if ! "${kmake[@]}" -j"$jobs" "$target" modules > "$obj/build.log" 2>&1; then
+	tail -n 60 "$obj/build.log" >&2
+	die "the $arch debug kernel does not build"
 fi
-[ -f "$src/Module.symvers" ] || die "no Module.symvers in $src"
-echo "$stamp" > "$out/stamp"
+[ -f "$obj/Module.symvers" ] || die "no Module.symvers in $obj"
+echo "$stamp" > "$obj/stamp"
 report

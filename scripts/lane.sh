@@ -90,14 +90,13 @@ prepare_tools() {
 	fi
 }
 
-# The sanitizer lane's kernel: built here from Debian's linux-source by
-# scripts/debug-kernel.sh (cached under build/debug-kernel), and its own
-# KDIR.  brd is built in, so there is no brd.ko.
+# A sanitizer lane's kernel: built here from Debian's linux-source by
+# scripts/debug-kernel.sh (cached under build/debug-kernel/ARCH), and its
+# own KDIR.  brd is built in, so there is no brd.ko.
 prepare_debug_kernel() {
 	local vars
 
-	[ "$arch" = x86_64 ] || die "lane $lane: debug kernels are x86_64 only"
-	vars=$("$TOP/scripts/debug-kernel.sh" "$BUILD_ROOT/debug-kernel" |
+	vars=$("$TOP/scripts/debug-kernel.sh" "$arch" "$BUILD_ROOT/debug-kernel" |
 		tail -n 3) || die "$lane: the debug kernel did not build"
 	eval "$vars"
 	KROOT=
