@@ -26,6 +26,7 @@
 
 #define MODULE_NAME "mmfdev"
 #define PCI_DRIVER_DIR "/sys/bus/pci/drivers/mmfdev"
+#define PLATFORM_DRIVER_DIR "/sys/bus/platform/drivers/mmfdev"
 
 /* A hex attribute of PCI device @bdf in sysfs (vendor, device), or 0. */
 static inline unsigned int pci_attr(const char *bdf, const char *attr)

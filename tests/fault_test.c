@@ -71,11 +71,13 @@ static const char *cannot_inject(void)
  * the module loader, and a probe reaches deep into the ACPI interpreter
  * and the interrupt core: those are the kernel's to test, not ours, and
  * their error paths are not all sound (see the README).  The /proc/irq
- * entries request_irq() makes are left out at any depth.  Module text lies
- * above the kernel's (_etext, in /proc/kallsyms); fail-nth honours the
- * filter (CONFIG_FAULT_INJECTION_STACKTRACE_FILTER).  Module text above
- * the kernel's is how x86_64 lays them out; arm64 puts modules below, so
- * there this counts nothing, and the load and bind tests fail.
+ * entries request_irq() makes are left out at any depth.
+ *
+ * fail-nth honours the filter (CONFIG_FAULT_INJECTION_STACKTRACE_FILTER),
+ * whose one range of return addresses is here the side of the kernel's
+ * text where modules lie: above it on x86_64, below it on arm64.  Which
+ * side is read from /proc/kallsyms, where mmfdev's own functions are
+ * listed while it is loaded, and remembered for when it is not.
  */
 static int filter_to_modules(int depth)
 {
@@ -83,7 +85,9 @@ static int filter_to_modules(int depth)
 		"/sys/kernel/debug/failslab",
 		"/sys/kernel/debug/fail_page_alloc",
 	};
-	unsigned long long etext = 0, irq_proc = 0, irq_proc_end = ~0ULL, addr;
+	static unsigned long long start, end = ~0ULL;
+	unsigned long long stext = 0, etext = 0, module = 0, addr;
+	unsigned long long irq_proc = 0, irq_proc_end = ~0ULL;
 	char path[128], line[256], type, name[200];
 	unsigned int i;
 	FILE *f;
@@ -92,12 +96,20 @@ static int filter_to_modules(int depth)
 		f = fopen("/proc/kallsyms", "re");
 		if (!f)
 			return -errno;
-		/* _etext, and the extent of register_irq_proc(): see below. */
+		/*
+		 * The kernel's text, a function of mmfdev's, and the extent
+		 * of register_irq_proc(): see below.
+		 */
 		while (fgets(line, sizeof(line), f)) {
 			if (sscanf(line, "%llx %c %199s", &addr, &type, name) != 3)
 				continue;
-			if (!strcmp(name, "_etext"))
+			if (!strcmp(name, "_stext"))
+				stext = addr;
+			else if (!strcmp(name, "_etext"))
 				etext = addr;
+			else if (!module && (type == 't' || type == 'T') &&
+				 strstr(line, "\t[" MODULE_NAME "]"))
+				module = addr;
 			else if (!strcmp(name, "register_irq_proc"))
 				irq_proc = addr;
 			else if (irq_proc && addr > irq_proc && addr < irq_proc_end &&
@@ -105,8 +117,18 @@ static int filter_to_modules(int depth)
 				irq_proc_end = addr;
 		}
 		fclose(f);
-		if (!etext)
+		if (!stext || !etext)
 			return -ENOENT;
+		if (module >= etext) {
+			start = etext;
+			end = ~0ULL;
+		} else if (module && module < stext) {
+			start = 0;
+			end = stext;
+		} else if (!start && end == ~0ULL) {
+			/* Never seen loaded. */
+			return -ENOENT;
+		}
 		/*
 		 * register_irq_proc() drops the failures of the /proc/irq
 		 * entries it makes, and unregister_irq_proc() then WARNs
@@ -117,12 +139,13 @@ static int filter_to_modules(int depth)
 	}
 	/* Off is the default: require 0..ULONG_MAX, reject nothing. */
 	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
-		snprintf(line, sizeof(line), "%#llx", etext);
+		snprintf(line, sizeof(line), "%#llx", depth ? start : 0ULL);
 		snprintf(path, sizeof(path), "%s/require-start", dirs[i]);
 		if (sysfs_write(path, line))
 			return -EIO;
+		snprintf(line, sizeof(line), "%#llx", depth ? end : ~0ULL);
 		snprintf(path, sizeof(path), "%s/require-end", dirs[i]);
-		if (sysfs_write(path, "0xffffffffffffffff"))
+		if (sysfs_write(path, line))
 			return -EIO;
 		snprintf(line, sizeof(line), "%#llx", depth ? irq_proc : 0ULL);
 		snprintf(path, sizeof(path), "%s/reject-start", dirs[i]);
@@ -191,7 +214,8 @@ struct fault_call {
 	size_t map_len;
 	struct mmfdev_region_info region;
 	unsigned int event;
-	char bdf[64];
+	char bdf[64];		/* a device, by its bus's name */
+	const char *drv;	/* its driver's sysfs directory */
 	int ctl;		/* a sysfs file, open for writing */
 	const struct module_image *img;
 	const char *options;
@@ -300,8 +324,11 @@ static unsigned int step(struct __test_metadata *_metadata,
 				       n, strerror(-ret));
 				replay_verbose(p, c, n);
 			}
-			if (ret != -ENOMEM)
+			if (ret != -ENOMEM) {
 				other++;
+				ksft_print_msg("%s: failure point %u gave %s\n",
+					       p->what, n, strerror(-ret));
+			}
 			if (p->state)
 				EXPECT_EQ(before, p->state(c))
 					TH_LOG("%s: failure point %u changed state",
@@ -473,20 +500,28 @@ static long do_sysfs_write(struct fault_call *c)
 
 static long state_bound(struct fault_call *c)
 {
-	char path[128];
+	char path[192];
 
-	snprintf(path, sizeof(path), PCI_DRIVER_DIR "/%s", c->bdf);
+	snprintf(path, sizeof(path), "%s/%s", c->drv, c->bdf);
 	return !access(path, F_OK);
+}
+
+static void drv_write(struct fault_call *c, const char *what)
+{
+	char path[192];
+
+	snprintf(path, sizeof(path), "%s/%s", c->drv, what);
+	sysfs_write(path, c->bdf);
 }
 
 static void undo_bind(struct fault_call *c)
 {
-	sysfs_write(PCI_DRIVER_DIR "/unbind", c->bdf);
+	drv_write(c, "unbind");
 }
 
 static void undo_unbind(struct fault_call *c)
 {
-	sysfs_write(PCI_DRIVER_DIR "/bind", c->bdf);
+	drv_write(c, "bind");
 }
 
 FIXTURE(fault) {
@@ -597,10 +632,12 @@ static void step_load(struct __test_metadata *_metadata,
 
 	ASSERT_EQ(0, module_image_read((struct module_image *)c->img))
 		TH_LOG("MMFDEV_MODULE must name an uncompressed mmfdev.ko");
-	if (module_loaded())
-		ASSERT_EQ(0, module_unload_now());
-	c->options = options;
+	/* The filter finds where modules lie from mmfdev, loaded. */
+	if (!module_loaded())
+		ASSERT_EQ(0, module_image_load(c->img, module_default_options()));
 	ASSERT_EQ(0, filter_to_modules(module_depth()));
+	ASSERT_EQ(0, module_unload_now());
+	c->options = options;
 	/* None counted would mean the filter missed mmfdev's code. */
 	EXPECT_LT(0, step(_metadata, &p, c))
 		TH_LOG("%s: no allocation near mmfdev's code", what);
@@ -635,39 +672,69 @@ TEST_F_TIMEOUT(fault, load_with_phys, 1200)
 	step_load(_metadata, &self->c, "init_module phys=", opts);
 }
 
-TEST_F_TIMEOUT(fault, pci_bind_and_unbind, 1200)
+/* Step unbinding c->bdf from c->drv, then binding it again. */
+static void step_bind_and_unbind(struct __test_metadata *_metadata,
+				 struct fault_call *c, const char *name)
 {
+	char what[2][96], path[192];
 	const struct fault_path bind = {
-		"bind edu", do_sysfs_write, undo_bind, state_bound,
-		probe_errnos
+		what[0], do_sysfs_write, undo_bind, state_bound, probe_errnos
 	};
 	const struct fault_path unbind = {
-		"unbind edu", do_sysfs_write, undo_unbind, state_bound, NULL
+		what[1], do_sysfs_write, undo_unbind, state_bound, NULL
 	};
 
-	if (find_pci(0x1234, 0x11e8, self->c.bdf, sizeof(self->c.bdf)))
-		SKIP(return, "no edu device");
-	if (!state_bound(&self->c))
-		SKIP(return, "edu is not bound to mmfdev");
-
+	snprintf(what[0], sizeof(what[0]), "bind %s", name);
+	snprintf(what[1], sizeof(what[1]), "unbind %s", name);
 	ASSERT_EQ(0, filter_to_modules(module_depth()));
-	self->c.ctl = open(PCI_DRIVER_DIR "/unbind", O_WRONLY | O_CLOEXEC);
-	ASSERT_LE(0, self->c.ctl);
-	step(_metadata, &unbind, &self->c);
-	close(self->c.ctl);
+	snprintf(path, sizeof(path), "%s/unbind", c->drv);
+	c->ctl = open(path, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, c->ctl);
+	step(_metadata, &unbind, c);
+	close(c->ctl);
 
-	ASSERT_EQ(0, sysfs_write(PCI_DRIVER_DIR "/unbind", self->c.bdf));
-	self->c.ctl = open(PCI_DRIVER_DIR "/bind", O_WRONLY | O_CLOEXEC);
-	ASSERT_LE(0, self->c.ctl);
-	EXPECT_LT(0, step(_metadata, &bind, &self->c))
-		TH_LOG("bind: no allocation near mmfdev's code");
-	close(self->c.ctl);
-	self->c.ctl = -1;
+	ASSERT_EQ(0, sysfs_write(path, c->bdf));
+	snprintf(path, sizeof(path), "%s/bind", c->drv);
+	c->ctl = open(path, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, c->ctl);
+	EXPECT_LT(0, step(_metadata, &bind, c))
+		TH_LOG("%s: no allocation near mmfdev's code", what[0]);
+	close(c->ctl);
+	c->ctl = -1;
 	ASSERT_EQ(0, filter_to_modules(0));
 
 	/* Bound again, and it works. */
-	ASSERT_EQ(0, sysfs_write(PCI_DRIVER_DIR "/bind", self->c.bdf));
-	EXPECT_EQ(1, state_bound(&self->c));
+	ASSERT_EQ(0, sysfs_write(path, c->bdf));
+	EXPECT_EQ(1, state_bound(c));
+}
+
+TEST_F_TIMEOUT(fault, pci_bind_and_unbind, 1200)
+{
+	if (find_pci(0x1234, 0x11e8, self->c.bdf, sizeof(self->c.bdf)))
+		SKIP(return, "no edu device");
+	self->c.drv = PCI_DRIVER_DIR;
+	if (!state_bound(&self->c))
+		SKIP(return, "edu is not bound to mmfdev");
+	step_bind_and_unbind(_metadata, &self->c, "edu");
+}
+
+/*
+ * A device-tree device (arm64 lanes): MMFDEV_DT_NODE names its node, with
+ * a register window, a reserved-memory buffer and an interrupt, so its
+ * probe makes every kind of region mmfdev has.
+ */
+TEST_F_TIMEOUT(fault, dt_bind_and_unbind, 1200)
+{
+	const char *node = getenv("MMFDEV_DT_NODE");
+
+	if (!node || !*node)
+		SKIP(return, "MMFDEV_DT_NODE is not set");
+	ASSERT_EQ(0, strncmp(node, "mmfdev-", 7));
+	snprintf(self->c.bdf, sizeof(self->c.bdf), "%s", node + 7);
+	self->c.drv = PLATFORM_DRIVER_DIR;
+	ASSERT_EQ(1, state_bound(&self->c))
+		TH_LOG("%s is not bound to mmfdev", self->c.bdf);
+	step_bind_and_unbind(_metadata, &self->c, self->c.bdf);
 }
 
 TEST_HARNESS_MAIN

@@ -1669,9 +1669,9 @@ static int dt_reprobe(const char *node)
 	const char *pdev = node + strlen("mmfdev-");
 	int ret;
 
-	ret = sysfs_write("/sys/bus/platform/drivers/mmfdev/unbind", pdev);
+	ret = sysfs_write(PLATFORM_DRIVER_DIR "/unbind", pdev);
 	if (!ret)
-		ret = sysfs_write("/sys/bus/platform/drivers/mmfdev/bind", pdev);
+		ret = sysfs_write(PLATFORM_DRIVER_DIR "/bind", pdev);
 	return ret;
 }
 
