@@ -170,6 +170,13 @@ run "judge: an injected allocation failure's trace passes" judge_says pass \
 	"[ 1.0]  <TASK>" "$done_line"
 run "judge: a stack trace of its own fails" judge_says fail "ok 1 a" \
 	"[ 1.0] Call Trace:" "$done_line"
+run "judge: an arm64 stack trace of its own fails" judge_says fail "ok 1 a" \
+	"[ 1.0] Call trace:" "$done_line"
+run "judge: an injected allocation failure's arm64 trace passes" \
+	judge_says pass "ok 1 a" \
+	"[ 1.0] insmod: page allocation failure: order:0, mode:0xcc0(GFP_KERNEL)" \
+	"[ 1.0] CPU: 1 UID: 0 PID: 70 Comm: insmod" "[ 1.0] Call trace:" \
+	"[ 1.0]  show_stack+0x18/0x24" "$done_line"
 run "judge: a silent guest fails" judge_says fail "ok 1 a"
 run "judge: a guest where all was skipped fails" judge_says fail \
 	"ok 1 a # SKIP no device" "$done_line"

@@ -13,8 +13,9 @@ name=${2:-guest}
 
 # What in a guest log means the kernel is unhappy, whatever the tests say:
 # oopses and WARNs, the sanitizers (KASAN, UBSAN, lockdep, the atomic
-# sleep check), kmemleak's report, and hung tasks.
-trouble='WARNING:|BUG:|Oops|Kernel panic|Call Trace|general protection fault'
+# sleep check), kmemleak's report, hung tasks, and stack traces (x86_64
+# prints "Call Trace:", arm64 "Call trace:").
+trouble='WARNING:|BUG:|Oops|Kernel panic|Call [Tt]race|general protection fault'
 trouble+='|UBSAN:|KASAN:|kernel BUG|possible circular locking|inconsistent lock state'
 trouble+='|possible recursive locking|sleeping function called|unreferenced object'
 trouble+='|suspected memory leak|blocked for more than'
@@ -28,7 +29,7 @@ troubles() {
 	awk -v t="$trouble" -v e="$expected" '
 		$0 ~ e { quiet = NR + 40; next }
 		$0 ~ t {
-			if ($0 ~ /Call Trace/ && NR <= quiet)
+			if ($0 ~ /Call [Tt]race/ && NR <= quiet)
 				next
 			print
 		}' "$log"
