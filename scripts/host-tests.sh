@@ -178,6 +178,16 @@ run "judge: an injected allocation failure's arm64 trace passes" \
 	"[ 1.0] CPU: 1 UID: 0 PID: 70 Comm: insmod" "[ 1.0] Call trace:" \
 	"[ 1.0]  show_stack+0x18/0x24" "$done_line"
 run "judge: a silent guest fails" judge_says fail "ok 1 a"
+judge_shows_boot_death() {
+	local f=build/host/judge-test.log
+	printf '%s\n' "[ 2.9] Run /init as init process" \
+		"[ 3.0] Kernel panic - not syncing: No working init found." > "$f"
+	scripts/judge.sh "$f" test > "$f.tap"
+	grep -q '^not ok - test: the guest never reached its init' "$f.tap" &&
+		grep -q '^#   .*No working init found' "$f.tap"
+}
+run "judge: a guest that died in its boot fails, with its last words" \
+	judge_shows_boot_death
 run "judge: a guest where all was skipped fails" judge_says fail \
 	"ok 1 a # SKIP no device" "$done_line"
 

@@ -37,7 +37,14 @@ troubles() {
 
 grep -E '^(not )?ok [0-9]+' "$log" || true
 if ! grep -q '^MMFDEV-GUEST-DONE' "$log"; then
-	echo "not ok - $name: the guest never reported"
+	# Say how far it got: a guest that died in its boot leaves only
+	# the kernel's last words.
+	if grep -q '^MMFDEV-GUEST: kernel=' "$log"; then
+		echo "not ok - $name: the guest never reported; its console ends:"
+	else
+		echo "not ok - $name: the guest never reached its init; its console ends:"
+	fi
+	grep -v '^[[:space:]]*$' "$log" | tail -n 6 | cut -c1-160 | sed 's/^/#   /'
 fi
 found=$(troubles)
 if [ -n "$found" ]; then
