@@ -43,6 +43,19 @@ for lane in $lanes; do
 	fi
 done
 
+# What failed, with the first lines that say why, next to the totals:
+# the end of a long log is what is read first.
+failures=$(cat "$out"/*.tap | awk '
+	/^not ok/ { print; n = 3; next }
+	n > 0 && /^#/ { print; n--; next }
+	{ n = 0 }')
+if [ -n "$failures" ]; then
+	echo "=== failures"
+	head -n 14 <<<"$failures"
+	more=$(($(wc -l <<<"$failures") - 14))
+	[ "$more" -le 0 ] || echo "... $more more lines in $out/*.tap"
+fi
+
 echo "=== summary"
 for lane in $lanes; do
 	if [ -f "$BUILD_ROOT/lanes/$lane/result" ]; then

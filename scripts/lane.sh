@@ -474,7 +474,8 @@ prepare_dtb() {
 	DT_GPIO_NODE=mmfdev-7fc00000.mmfdev
 }
 
-# Sets LOG.
+# Sets LOG and QEMU_STATUS (timeout's 124 when the guest ran out of time).
+QEMU_STATUS=0
 boot() {
 	local accel=tcg t=${MMFDEV_QEMU_TIMEOUT:-2400}
 	[ "${MMFDEV_KVM:-0}" = 1 ] && accel=kvm
@@ -487,7 +488,8 @@ boot() {
 		-object "memory-backend-file,id=ivshm,share=on,mem-path=$IVSHMEM_FILE,size=$IVSHMEM_SIZE" \
 		-device ivshmem-plain,memdev=ivshm \
 		-append "console=$console panic=-1 loglevel=3 $APPEND" </dev/null >&2 ||
-		log "$lane: qemu exited with status $?"
+		QEMU_STATUS=$?
+	[ "$QEMU_STATUS" -eq 0 ] || log "$lane: qemu exited with status $QEMU_STATUS"
 	tr -d '\r' < "$LOG" > "$LOG.txt" && mv "$LOG.txt" "$LOG"
 }
 
@@ -520,6 +522,8 @@ judge() {
 	local tap=$dir/result.tap pass fail skip info page
 
 	"$TOP/scripts/judge.sh" "$LOG" "$lane" > "$tap"
+	[ "$QEMU_STATUS" -eq 0 ] ||
+		echo "not ok - $lane: qemu exited with status $QEMU_STATUS" >> "$tap"
 	check_ivshmem >> "$tap"
 	check_build_log >> "$tap"
 	check_pi5_trees >> "$tap"
@@ -556,7 +560,7 @@ if [ "$mode" = demo ]; then
 	rc=$(sed -n 's/^MMFDEV-GUEST-DONE rc=//p' "$LOG")
 	[ "${rc:-x}" = 0 ] || die "the demo failed in the guest (see $LOG)"
 	! "$TOP/scripts/judge.sh" "$LOG" "$lane" |
-		grep -E '^not ok - .*(kernel trouble|never reported)' ||
+		grep -E '^not ok - .*(kernel trouble|never re)' ||
 		die "the guest log shows trouble (see $LOG)"
 	exit 0
 fi
