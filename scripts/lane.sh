@@ -503,9 +503,9 @@ boot_once() {
 # "Oops: int3" on a plain NOP.  Debian's 7.3 amd64 kernel did so in 2 of
 # 150 boots here, in the scheduler, a second into the boot (once on the
 # key that says sched_clock is stable).  It is the emulator's, not
-# mmfdev's, which is not loaded yet:
-# such a boot, dead before /init printed a line, is booted once more.  Any
-# other death is the lane's failure, and so is a second one.
+# mmfdev's, which is not loaded yet: such a boot, dead before /init
+# printed a line, is booted once more.  Any other death is the lane's
+# failure, and so is a second one.
 FIRST_BOOT_LOG=
 boot() {
 	LOG=$dir/console-$mode.log
