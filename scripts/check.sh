@@ -43,17 +43,19 @@ for lane in $lanes; do
 	fi
 done
 
+cat "$out"/*.tap > "$out/all.tap"
+
 # What failed, with the first lines that say why, next to the totals:
 # the end of a long log is what is read first.
-failures=$(cat "$out"/*.tap | awk '
+failures=$(awk '
 	/^not ok/ { print; n = 3; next }
 	n > 0 && /^#/ { print; n--; next }
-	{ n = 0 }')
+	{ n = 0 }' "$out/all.tap")
 if [ -n "$failures" ]; then
 	echo "=== failures"
 	head -n 14 <<<"$failures"
 	more=$(($(wc -l <<<"$failures") - 14))
-	[ "$more" -le 0 ] || echo "... $more more lines in $out/*.tap"
+	[ "$more" -le 0 ] || echo "... $more more lines in $out/all.tap"
 fi
 
 echo "=== summary"
@@ -66,7 +68,6 @@ for lane in $lanes; do
 		printf '%-16s did not run\n' "$lane"
 	fi
 done
-cat "$out"/*.tap > "$out/all.tap"
 pass=$(grep -Ec '^ok ' "$out/all.tap" || true)
 skip=$(grep -Ec '^ok .*# SKIP' "$out/all.tap" || true)
 fail=$(grep -Ec '^not ok' "$out/all.tap" || true)
