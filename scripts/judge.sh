@@ -39,11 +39,9 @@ grep -E '^(not )?ok [0-9]+' "$log" || true
 if ! grep -q '^MMFDEV-GUEST-DONE' "$log"; then
 	# Say how far it got: a guest that died in its boot leaves only
 	# the kernel's last words.
-	if grep -q '^MMFDEV-GUEST: kernel=' "$log"; then
-		echo "not ok - $name: the guest never reported; its console ends:"
-	else
-		echo "not ok - $name: the guest never reached its init; its console ends:"
-	fi
+	never="never reported"
+	grep -q '^MMFDEV-GUEST: kernel=' "$log" || never="never reached its init"
+	echo "not ok - $name: the guest $never; its console ends:"
 	grep -v '^[[:space:]]*$' "$log" | tail -n 6 | cut -c1-160 | sed 's/^/#   /'
 fi
 found=$(troubles)

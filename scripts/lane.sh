@@ -508,12 +508,14 @@ boot_once() {
 # failure, and so is a second one.
 FIRST_BOOT_LOG=
 boot() {
+	local first=$dir/console-$mode.first-boot.log
+
 	LOG=$dir/console-$mode.log
-	rm -f "$dir/console-$mode.first-boot.log"
+	rm -f "$first"
 	boot_once
 	if ! grep -q '^MMFDEV-GUEST: kernel=' "$LOG" &&
 	   grep -q 'Oops: int3' "$LOG"; then
-		FIRST_BOOT_LOG=$dir/console-$mode.first-boot.log
+		FIRST_BOOT_LOG=$first
 		mv "$LOG" "$FIRST_BOOT_LOG"
 		log "$lane: the guest died of a stale int3 in its boot; booting again"
 		boot_once
