@@ -6,6 +6,8 @@
 #   make                 module (against KDIR) + library + example + tests
 #   make demo            build all, boot the module in QEMU, run the example
 #   make check           host tests, then the suite in every QEMU lane
+#   make quick           host tests and one lane (LANES=..., default
+#                        x86_64-6.1): the day-to-day loop
 #   make kselftest       run the suite on this machine (a board with mmfdev)
 #   make install-kselftest  the suite and its runner (DESTDIR, PREFIX)
 #   make bench           benchmarks in a QEMU lane (LANE=...), as ratios
@@ -71,8 +73,8 @@ HOST_TESTS	:= $(BUILD)/tests/lib_test
 BENCH		:= $(BUILD)/tests/mmfdev_bench
 
 .PHONY: all modules modules_install lib examples tests host-tests clean \
-	install install-kselftest checkpatch demo check kselftest benchmarks \
-	bench dkms-source dkms-install dkms-remove
+	install install-kselftest checkpatch demo check quick kselftest \
+	benchmarks bench dkms-source dkms-install dkms-remove
 
 all: lib examples tools
 	@if [ -d "$(KDIR)" ]; then $(MAKE) modules; \
@@ -249,6 +251,10 @@ bench:
 
 check:
 	scripts/check.sh
+
+# The day-to-day loop: the host tests and one lane, no package build.
+quick:
+	PACKAGES=0 LANES="$${LANES:-x86_64-6.1}" scripts/check.sh
 
 clean:
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(CURDIR) clean

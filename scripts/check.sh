@@ -2,32 +2,83 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # make check: the host tests, the Debian packages (scripts/package-check.sh),
-# then the kselftest suite in every QEMU lane
-# (LANES="a b" picks some), then one line: N passed, N failed, N skipped.
+# then the kselftest suite in every QEMU lane, then one line:
+# N passed, N failed, N skipped.
+#
+#   LANES="a b"     run only these lanes (names from scripts/lanes)
+#   PACKAGES=0      skip the package check (make quick does)
+#
+# Each step prints one line as it starts, with what is still to come, and
+# the run ends with a table of every step.  The measured seconds and
+# counts go to build/check/timing.tsv, which scripts/update-timings.sh
+# turns into doc/timings.md.
 . "$(dirname "$0")/common.sh"
 
 all_lanes=$(awk '!/^#/ && NF { print $1 }' "$TOP/scripts/lanes")
-lanes=${LANES:-$all_lanes}
+read -r -d "" -a lanes <<<"${LANES:-$all_lanes}" || true
+for lane in "${lanes[@]}"; do
+	grep -qE "^${lane}[[:space:]]" "$TOP/scripts/lanes" ||
+		die "unknown lane '$lane' (see scripts/lanes)"
+done
 out=$BUILD_ROOT/check
 rm -rf "$out"
 mkdir -p "$out"
+timing=$out/timing.tsv
+: > "$timing"
 
 status=0
+run_start=$SECONDS
+nr_lanes=${#lanes[@]}
+
+# The counts of one TAP file: "passed failed skipped".
+tap_counts() {
+	local p s f
+	p=$(grep -Ec '^ok ' "$1" || true)
+	s=$(grep -Ec '^ok .*# SKIP' "$1" || true)
+	f=$(grep -Ec '^not ok' "$1" || true)
+	echo "$((p - s)) $f $s"
+}
+
+# step_done NAME START TAP: one line of timing.tsv.
+step_done() {
+	local c
+	read -r -a c < <(tap_counts "$3")
+	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$((SECONDS - $2))" \
+		"${c[0]}" "${c[1]}" "${c[2]}" >> "$timing"
+}
+
+# announce WHAT: "=== WHAT [m:ss]", for a run that is read as it goes.
+announce() {
+	local t=$((SECONDS - run_start))
+	printf '=== %s [%d:%02d]\n' "$1" $((t / 60)) $((t % 60))
+}
+
 apt_update_once
-echo "=== host tests"
+announce "host tests (then packages and $nr_lanes lanes: ${lanes[*]})"
+start=$SECONDS
 "$TOP/scripts/host-tests.sh" > "$out/host.tap" 2> "$out/host.err" || status=1
 cat "$out/host.tap"
 [ $status -eq 0 ] || sed 's/^/# /' "$out/host.err" | tail -n 20
+step_done host "$start" "$out/host.tap"
 
-echo "=== packages"
-if ! "$TOP/scripts/package-check.sh" > "$out/packages.tap" 2> "$out/packages.err"; then
-	status=1
-	tail -n 20 "$out/packages.err" | sed 's/^/# /'
+if [ "${PACKAGES:-1}" != 0 ]; then
+	announce "packages"
+	start=$SECONDS
+	if ! "$TOP/scripts/package-check.sh" > "$out/packages.tap" \
+		2> "$out/packages.err"; then
+		status=1
+		tail -n 20 "$out/packages.err" | sed 's/^/# /'
+	fi
+	cat "$out/packages.tap"
+	step_done packages "$start" "$out/packages.tap"
 fi
-cat "$out/packages.tap"
 
-for lane in $lanes; do
-	echo "=== lane $lane"
+i=0
+for lane in "${lanes[@]}"; do
+	i=$((i + 1))
+	rest=${lanes[*]:i}
+	announce "lane $lane ($i/$nr_lanes; still to come: ${rest:-none})"
+	start=$SECONDS
 	rm -f "$BUILD_ROOT/lanes/$lane/result" "$BUILD_ROOT/lanes/$lane/result.tap"
 	if ! "$TOP/scripts/lane.sh" "$lane" check > "$out/$lane.out" \
 		2> "$out/$lane.err"; then
@@ -41,9 +92,14 @@ for lane in $lanes; do
 		echo "not ok - lane $lane did not run (see $out/$lane.err)" \
 			> "$out/$lane.tap"
 	fi
+	step_done "$lane" "$start" "$out/$lane.tap"
 done
 
-cat "$out"/*.tap > "$out/all.tap"
+# Host and package TAP first, then the lanes in the order they ran.
+tapfiles=("$out/host.tap")
+[ ! -f "$out/packages.tap" ] || tapfiles+=("$out/packages.tap")
+for lane in "${lanes[@]}"; do tapfiles+=("$out/$lane.tap"); done
+cat "${tapfiles[@]}" > "$out/all.tap"
 
 # What failed, with the first lines that say why, next to the totals:
 # the end of a long log is what is read first.
@@ -58,20 +114,25 @@ if [ -n "$failures" ]; then
 	[ "$more" -le 0 ] || echo "... $more more lines in $out/all.tap"
 fi
 
+read -r pass fail skip < <(tap_counts "$out/all.tap")
+printf 'total\t%s\t%s\t%s\t%s\n' "$((SECONDS - run_start))" \
+	"$pass" "$fail" "$skip" >> "$timing"
+
 echo "=== summary"
-for lane in $lanes; do
-	if [ -f "$BUILD_ROOT/lanes/$lane/result" ]; then
-		read -r p f s t r ps < "$BUILD_ROOT/lanes/$lane/result"
-		printf '%-16s kernel %-24s page %-6s %3s passed %3s failed %3s skipped %5ss\n' \
-			"$lane" "$r" "$ps" "$p" "$f" "$s" "$t"
-	else
-		printf '%-16s did not run\n' "$lane"
+printf '%-16s %-24s %-6s %6s %6s %7s %7s\n' step kernel page passed failed \
+	skipped seconds
+while IFS=$'\t' read -r step secs p f s; do
+	kernel=- page=-
+	if [ -f "$BUILD_ROOT/lanes/$step/result" ]; then
+		read -r _ _ _ _ kernel page < "$BUILD_ROOT/lanes/$step/result"
+	elif [ "$step" != host ] && [ "$step" != packages ] &&
+	     [ "$step" != total ]; then
+		kernel="did not run"
 	fi
-done
-pass=$(grep -Ec '^ok ' "$out/all.tap" || true)
-skip=$(grep -Ec '^ok .*# SKIP' "$out/all.tap" || true)
-fail=$(grep -Ec '^not ok' "$out/all.tap" || true)
-pass=$((pass - skip))
+	printf '%-16s %-24s %-6s %6s %6s %7s %7s\n' "$step" "$kernel" "$page" \
+		"$p" "$f" "$s" "$secs"
+done < "$timing"
+
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ] || status=1
 echo "$pass passed, $fail failed, $skip skipped" | tee "$out/summary"
 exit $status
