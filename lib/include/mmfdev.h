@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/*
+/**
+ * DOC: libmmfdev
+ *
  * libmmfdev: open an mmfdev device, discover its regions and map them,
  * and wait for its events.
  *
  * Conventions of the whole library:
+ *
  * - functions that can fail return 0 (or a byte count) on success and a
  *   negative errno on failure; errno itself is left alone;
  * - handles are opaque; every free/close function accepts NULL;
  * - the library never prints and keeps no global state;
  * - file descriptors are opened with O_CLOEXEC.
+ *
+ * The documentation comments are kernel-doc, as in the Linux kernel
+ * (Documentation/doc-guide/kernel-doc.rst).
  */
 #ifndef MMFDEV_H
 #define MMFDEV_H
@@ -21,78 +27,216 @@
 extern "C" {
 #endif
 
+/**
+ * MMFDEV_API - marks the functions the library exports
+ */
 #if defined(__GNUC__) && __GNUC__ >= 4
 #define MMFDEV_API __attribute__((visibility("default")))
 #else
 #define MMFDEV_API
 #endif
 
-/** The node mmfdev_open() uses when given NULL. */
+/**
+ * MMFDEV_DEFAULT_PATH - the node mmfdev_open() uses when given NULL
+ */
 #define MMFDEV_DEFAULT_PATH "/dev/mmfdev"
 
-/** An open mmfdev device. */
+/**
+ * DOC: Handles
+ *
+ * The library's types are opaque: it hands out pointers to them, and only
+ * its functions look inside.
+ *
+ * - struct mmfdev: an open mmfdev device, from mmfdev_open() or
+ *   mmfdev_open_by_name(); free it with mmfdev_close();
+ * - struct mmfdev_region: a snapshot of one region's description, from
+ *   mmfdev_region_get() or mmfdev_region_find(); free it with
+ *   mmfdev_region_free();
+ * - struct mmfdev_event: a snapshot of one event line's description, from
+ *   mmfdev_event_get() or mmfdev_event_find(); free it with
+ *   mmfdev_event_free().
+ */
 struct mmfdev;
 
-/** A snapshot of one region's description, from mmfdev_region_get(). */
 struct mmfdev_region;
 
-/** A snapshot of one event line's description, from mmfdev_event_get(). */
 struct mmfdev_event;
 
-/* Flags for mmfdev_open(). */
-#define MMFDEV_OPEN_RDONLY	(1U << 0)	/**< open read-only */
+/**
+ * MMFDEV_OPEN_RDONLY - mmfdev_open() flag: open the device read-only
+ */
+#define MMFDEV_OPEN_RDONLY	(1U << 0)
 
-/* Region kinds, from mmfdev_region_get_kind(). */
-#define MMFDEV_REGION_NONE	0	/**< empty slot (e.g. unused BAR) */
-#define MMFDEV_REGION_RAM	1	/**< kernel-allocated RAM */
-#define MMFDEV_REGION_MMIO	2	/**< device registers, PCI BAR */
-#define MMFDEV_REGION_RESERVED	3	/**< reserved memory (RAM-like) */
-#define MMFDEV_REGION_IOPORT	4	/**< I/O ports: listed only */
+/*
+ * Region kinds, from mmfdev_region_get_kind().  Each equals its
+ * MMFDEV_REGION_KIND_* counterpart in <linux/mmfdev.h>.
+ */
 
-/* Region flags, from mmfdev_region_get_flags(). */
-#define MMFDEV_REGION_READ	(1U << 0)	/**< mmfdev_read() works */
-#define MMFDEV_REGION_WRITE	(1U << 1)	/**< mmfdev_write() works */
-#define MMFDEV_REGION_MMAP	(1U << 2)	/**< mmfdev_map() works */
-/** mmfdev_read()/mmfdev_write() take one aligned 1/2/4/8-byte access */
+/**
+ * MMFDEV_REGION_NONE - region kind: an empty slot (e.g. an unused BAR)
+ */
+#define MMFDEV_REGION_NONE	0
+/**
+ * MMFDEV_REGION_RAM - region kind: kernel-allocated RAM
+ */
+#define MMFDEV_REGION_RAM	1
+/**
+ * MMFDEV_REGION_MMIO - region kind: device registers, a PCI BAR
+ */
+#define MMFDEV_REGION_MMIO	2
+/**
+ * MMFDEV_REGION_RESERVED - region kind: reserved memory (RAM-like)
+ */
+#define MMFDEV_REGION_RESERVED	3
+/**
+ * MMFDEV_REGION_IOPORT - region kind: I/O ports, listed only
+ */
+#define MMFDEV_REGION_IOPORT	4
+
+/*
+ * Region flags, from mmfdev_region_get_flags().  Each equals its
+ * MMFDEV_REGION_FLAG_* counterpart in <linux/mmfdev.h>.
+ */
+
+/**
+ * MMFDEV_REGION_READ - region flag: mmfdev_read() works
+ */
+#define MMFDEV_REGION_READ	(1U << 0)
+/**
+ * MMFDEV_REGION_WRITE - region flag: mmfdev_write() works
+ */
+#define MMFDEV_REGION_WRITE	(1U << 1)
+/**
+ * MMFDEV_REGION_MMAP - region flag: mmfdev_map() works
+ */
+#define MMFDEV_REGION_MMAP	(1U << 2)
+/**
+ * MMFDEV_REGION_SIZED - region flag: mmfdev_read() and mmfdev_write()
+ * take one aligned 1/2/4/8-byte access
+ */
 #define MMFDEV_REGION_SIZED	(1U << 3)
 /**
- * shared with the driver that owns the range (the user opted in): that
- * driver may change the registers under your mapping
+ * MMFDEV_REGION_SHARED - region flag: shared with the driver that owns the
+ * range (the user opted in)
+ *
+ * That driver may change the registers under your mapping.
  */
 #define MMFDEV_REGION_SHARED	(1U << 4)
 
-/* Cache modes, from mmfdev_region_get_cache_modes() and friends. */
-#define MMFDEV_CACHE_UC		1	/**< uncached: registers */
-#define MMFDEV_CACHE_WC		2	/**< write-combining */
-#define MMFDEV_CACHE_WB		3	/**< write-back: RAM-like only */
+/*
+ * Cache modes, from mmfdev_region_get_cache_modes() and friends.  Each
+ * equals the constant of the same name in <linux/mmfdev.h>.
+ */
+
+/**
+ * MMFDEV_CACHE_UC - cache mode: uncached, for registers
+ */
+#define MMFDEV_CACHE_UC		1
+/**
+ * MMFDEV_CACHE_WC - cache mode: write-combining
+ */
+#define MMFDEV_CACHE_WC		2
+/**
+ * MMFDEV_CACHE_WB - cache mode: write-back, for RAM-like regions only
+ */
+#define MMFDEV_CACHE_WB		3
+/**
+ * MMFDEV_CACHE_BIT() - the bit of a cache mode in a mask of modes
+ * @mode:	an MMFDEV_CACHE_* mode
+ *
+ * The masks are those of mmfdev_region_get_cache_modes().
+ */
 #define MMFDEV_CACHE_BIT(mode)	(1U << (mode))
 
 /* Flags for mmfdev_map(): protection, and at most one cache mode. */
-#define MMFDEV_MAP_READ		(1U << 0)	/**< readable mapping */
-#define MMFDEV_MAP_WRITE	(1U << 1)	/**< writable mapping */
-#define MMFDEV_MAP_UC		(1U << 4)	/**< ask for uncached */
-#define MMFDEV_MAP_WC		(1U << 5)	/**< ask for write-combining */
-#define MMFDEV_MAP_WB		(1U << 6)	/**< ask for write-back */
 
-/* Event line kinds, from mmfdev_event_get_kind(). */
-#define MMFDEV_EVENT_DOORBELL	1	/**< software: mmfdev_event_ring() */
-#define MMFDEV_EVENT_MSIX	2	/**< PCI MSI-X vector */
-#define MMFDEV_EVENT_MSI	3	/**< PCI MSI vector */
-#define MMFDEV_EVENT_INTX	4	/**< PCI INTx (level, shared) */
-#define MMFDEV_EVENT_IRQ	5	/**< device-tree interrupt */
+/**
+ * MMFDEV_MAP_READ - mmfdev_map() flag: a readable mapping
+ */
+#define MMFDEV_MAP_READ		(1U << 0)
+/**
+ * MMFDEV_MAP_WRITE - mmfdev_map() flag: a writable mapping
+ */
+#define MMFDEV_MAP_WRITE	(1U << 1)
+/**
+ * MMFDEV_MAP_UC - mmfdev_map() flag: ask for MMFDEV_CACHE_UC, uncached
+ */
+#define MMFDEV_MAP_UC		(1U << 4)
+/**
+ * MMFDEV_MAP_WC - mmfdev_map() flag: ask for MMFDEV_CACHE_WC,
+ * write-combining
+ */
+#define MMFDEV_MAP_WC		(1U << 5)
+/**
+ * MMFDEV_MAP_WB - mmfdev_map() flag: ask for MMFDEV_CACHE_WB, write-back
+ */
+#define MMFDEV_MAP_WB		(1U << 6)
 
-/* Trigger types, from mmfdev_event_get_trigger(). */
-#define MMFDEV_EVENT_EDGE	1	/**< edge, MSI, MSI-X and doorbells */
-#define MMFDEV_EVENT_LEVEL	2	/**< level: masked when it fires */
+/*
+ * Event line kinds, from mmfdev_event_get_kind().  Each equals its
+ * MMFDEV_EVENT_KIND_* counterpart in <linux/mmfdev.h>.
+ */
 
-/* Event line flags, from mmfdev_event_get_flags(). */
-/** the line is masked when it fires: mmfdev_event_unmask() it */
+/**
+ * MMFDEV_EVENT_DOORBELL - event kind: software, rung by mmfdev_event_ring()
+ */
+#define MMFDEV_EVENT_DOORBELL	1
+/**
+ * MMFDEV_EVENT_MSIX - event kind: a PCI MSI-X vector
+ */
+#define MMFDEV_EVENT_MSIX	2
+/**
+ * MMFDEV_EVENT_MSI - event kind: a PCI MSI vector
+ */
+#define MMFDEV_EVENT_MSI	3
+/**
+ * MMFDEV_EVENT_INTX - event kind: PCI INTx (level, shared)
+ */
+#define MMFDEV_EVENT_INTX	4
+/**
+ * MMFDEV_EVENT_IRQ - event kind: a device-tree interrupt
+ */
+#define MMFDEV_EVENT_IRQ	5
+
+/*
+ * Trigger types, from mmfdev_event_get_trigger().  Each equals its
+ * MMFDEV_EVENT_TRIGGER_* counterpart in <linux/mmfdev.h>.
+ */
+
+/**
+ * MMFDEV_EVENT_EDGE - trigger type: edge; MSI, MSI-X and doorbells too
+ */
+#define MMFDEV_EVENT_EDGE	1
+/**
+ * MMFDEV_EVENT_LEVEL - trigger type: level; masked when it fires
+ */
+#define MMFDEV_EVENT_LEVEL	2
+
+/*
+ * Event line flags, from mmfdev_event_get_flags().  They equal
+ * MMFDEV_EVENT_FLAG_UNMASK, _RING and _MASKED of <linux/mmfdev.h>.
+ */
+
+/**
+ * MMFDEV_EVENT_NEEDS_UNMASK - event flag: the line is masked when it
+ * fires; mmfdev_event_unmask() it
+ */
 #define MMFDEV_EVENT_NEEDS_UNMASK	(1U << 0)
-#define MMFDEV_EVENT_CAN_RING	(1U << 1)	/**< mmfdev_event_ring() works */
-/** the line was masked when the snapshot was taken */
+/**
+ * MMFDEV_EVENT_CAN_RING - event flag: mmfdev_event_ring() works
+ */
+#define MMFDEV_EVENT_CAN_RING	(1U << 1)
+/**
+ * MMFDEV_EVENT_MASKED - event flag: the line was masked when the snapshot
+ * was taken
+ */
 #define MMFDEV_EVENT_MASKED	(1U << 2)
 
-/** The bit of event line @index in the masks of mmfdev_event_wait(). */
+/**
+ * MMFDEV_EVENT_BIT() - the bit of an event line in the masks of
+ * mmfdev_event_wait()
+ * @index:	the line's number
+ */
 #define MMFDEV_EVENT_BIT(index)	((uint64_t)1 << (index))
 
 /**
@@ -211,30 +355,61 @@ MMFDEV_API int mmfdev_region_get(struct mmfdev *dev, unsigned int index,
 MMFDEV_API int mmfdev_region_find(struct mmfdev *dev, const char *name,
 				  struct mmfdev_region **regionp);
 
-/** mmfdev_region_free() - free a region snapshot; NULL does nothing */
+/**
+ * mmfdev_region_free() - free a region snapshot; NULL does nothing
+ * @region:	the snapshot, or NULL
+ */
 MMFDEV_API void mmfdev_region_free(struct mmfdev_region *region);
 
-/** mmfdev_region_get_index() - the region's number */
+/**
+ * mmfdev_region_get_index() - the region's number
+ * @region:	the snapshot; not NULL
+ *
+ * Return: the region's number, below mmfdev_get_num_regions().
+ */
 MMFDEV_API unsigned int
 mmfdev_region_get_index(const struct mmfdev_region *region);
 
-/** mmfdev_region_get_name() - the region's name, owned by @region */
+/**
+ * mmfdev_region_get_name() - the region's name, owned by @region
+ * @region:	the snapshot; not NULL
+ *
+ * Return: the name, e.g. "ram"; valid until mmfdev_region_free(@region).
+ */
 MMFDEV_API const char *
 mmfdev_region_get_name(const struct mmfdev_region *region);
 
-/** mmfdev_region_get_kind() - MMFDEV_REGION_RAM, ... */
+/**
+ * mmfdev_region_get_kind() - MMFDEV_REGION_RAM, ...
+ * @region:	the snapshot; not NULL
+ *
+ * Return: an MMFDEV_REGION_* kind: MMFDEV_REGION_NONE, _RAM, _MMIO,
+ * _RESERVED or _IOPORT.
+ */
 MMFDEV_API unsigned int
 mmfdev_region_get_kind(const struct mmfdev_region *region);
 
-/** mmfdev_region_get_flags() - MMFDEV_REGION_READ | _WRITE | _MMAP | ... */
+/**
+ * mmfdev_region_get_flags() - MMFDEV_REGION_READ | _WRITE | _MMAP | ...
+ * @region:	the snapshot; not NULL
+ *
+ * Return: the MMFDEV_REGION_* flags of the region (_READ, _WRITE, _MMAP,
+ * _SIZED, _SHARED), or'ed together.
+ */
 MMFDEV_API unsigned int
 mmfdev_region_get_flags(const struct mmfdev_region *region);
 
-/** mmfdev_region_get_size() - the region's size in bytes */
+/**
+ * mmfdev_region_get_size() - the region's size in bytes
+ * @region:	the snapshot; not NULL
+ *
+ * Return: the size in bytes.
+ */
 MMFDEV_API uint64_t mmfdev_region_get_size(const struct mmfdev_region *region);
 
 /**
  * mmfdev_region_get_cache_modes() - the cache modes a mapping may use
+ * @region:	the snapshot; not NULL
  *
  * Since: 1.1
  *
@@ -245,6 +420,7 @@ mmfdev_region_get_cache_modes(const struct mmfdev_region *region);
 
 /**
  * mmfdev_region_get_cache_default() - the mode a plain mmfdev_map() gets
+ * @region:	the snapshot; not NULL
  *
  * Since: 1.1
  *
@@ -255,10 +431,12 @@ mmfdev_region_get_cache_default(const struct mmfdev_region *region);
 
 /**
  * mmfdev_region_get_offset() - where the region's window starts
+ * @region:	the snapshot; not NULL
  *
- * This is the offset of the region's first byte for mmap(2), pread(2)
- * and pwrite(2) on mmfdev_get_fd(); mmfdev_map(), mmfdev_read() and
- * mmfdev_write() add it for you.
+ * mmfdev_map(), mmfdev_read() and mmfdev_write() add it for you.
+ *
+ * Return: the offset of the region's first byte for mmap(2), pread(2)
+ * and pwrite(2) on mmfdev_get_fd().
  */
 MMFDEV_API uint64_t
 mmfdev_region_get_offset(const struct mmfdev_region *region);
@@ -368,8 +546,8 @@ MMFDEV_API ssize_t mmfdev_write(struct mmfdev *dev, unsigned int index,
 				uint64_t offset, const void *buf,
 				size_t length);
 
-/*
- * Whole-range copies without mapping.
+/**
+ * DOC: Whole-range copies without mapping
  *
  * mmfdev_read() and mmfdev_write() are one pread(2) or pwrite(2): they may
  * come back short, and on a MMFDEV_REGION_SIZED region (MMIO) they take
@@ -438,8 +616,8 @@ MMFDEV_API int mmfdev_copy_to_region(struct mmfdev *dev, unsigned int index,
 MMFDEV_API int mmfdev_fill_region(struct mmfdev *dev, unsigned int index,
 				  uint64_t offset, int c, size_t length);
 
-/*
- * Events.
+/**
+ * DOC: Events
  *
  * A device has numbered event lines (mmfdev_get_num_events()): its
  * hardware interrupts, then its software doorbells, which any handle open
@@ -457,7 +635,7 @@ MMFDEV_API int mmfdev_fill_region(struct mmfdev *dev, unsigned int index,
  * device again in the child to wait independently.
  *
  * To wait without losing a wakeup, consume first, then look at the state
- * the events announce, then wait:
+ * the events announce, then wait::
  *
  *	for (;;) {
  *		mmfdev_event_read(dev, line, NULL, NULL, NULL);
@@ -515,43 +693,60 @@ MMFDEV_API void mmfdev_event_free(struct mmfdev_event *event);
 
 /**
  * mmfdev_event_get_index() - the line's number
+ * @event:	the snapshot; not NULL
  *
  * Since: 1.2
+ *
+ * Return: the line's number, below mmfdev_get_num_events().
  */
 MMFDEV_API unsigned int
 mmfdev_event_get_index(const struct mmfdev_event *event);
 
 /**
  * mmfdev_event_get_name() - the line's name, owned by @event
+ * @event:	the snapshot; not NULL
  *
  * Since: 1.2
+ *
+ * Return: the name, e.g. "msix0"; valid until mmfdev_event_free(@event).
  */
 MMFDEV_API const char *
 mmfdev_event_get_name(const struct mmfdev_event *event);
 
 /**
  * mmfdev_event_get_kind() - MMFDEV_EVENT_DOORBELL, MMFDEV_EVENT_MSIX, ...
+ * @event:	the snapshot; not NULL
  *
  * Since: 1.2
+ *
+ * Return: an event kind: MMFDEV_EVENT_DOORBELL, _MSIX, _MSI, _INTX or
+ * _IRQ.
  */
 MMFDEV_API unsigned int
 mmfdev_event_get_kind(const struct mmfdev_event *event);
 
 /**
  * mmfdev_event_get_trigger() - MMFDEV_EVENT_EDGE or MMFDEV_EVENT_LEVEL
+ * @event:	the snapshot; not NULL
  *
  * Since: 1.2
+ *
+ * Return: MMFDEV_EVENT_EDGE or MMFDEV_EVENT_LEVEL.
  */
 MMFDEV_API unsigned int
 mmfdev_event_get_trigger(const struct mmfdev_event *event);
 
 /**
  * mmfdev_event_get_flags() - MMFDEV_EVENT_NEEDS_UNMASK | _CAN_RING | ...
+ * @event:	the snapshot; not NULL
  *
  * MMFDEV_EVENT_MASKED tells whether the line was masked when the snapshot
  * was taken.
  *
  * Since: 1.2
+ *
+ * Return: the MMFDEV_EVENT_* flags of the line (_NEEDS_UNMASK, _CAN_RING,
+ * _MASKED), or'ed together.
  */
 MMFDEV_API unsigned int
 mmfdev_event_get_flags(const struct mmfdev_event *event);
@@ -568,6 +763,9 @@ mmfdev_event_get_flags(const struct mmfdev_event *event);
  * Returns as soon as one line of @lines has new events for this handle, at
  * once if one has them already.  It does not move the marks: consume the
  * events with mmfdev_event_read(), or the next wait returns at once.
+ *
+ * Context: blocks until an event, the timeout or a signal, unless a line of
+ * @lines already has new events or @timeout_ns is 0.
  *
  * Since: 1.2
  *
@@ -699,8 +897,10 @@ MMFDEV_API int mmfdev_event_bind_eventfd(struct mmfdev *dev,
 MMFDEV_API int mmfdev_event_eventfd(struct mmfdev *dev, unsigned int index,
 				    int *efdp);
 
-/*
- * Device-memory accessors, for mappings of MMIO (and any other) regions.
+/**
+ * DOC: Device-memory accessors
+ *
+ * For mappings of MMIO (and any other) regions.
  *
  * Each does exactly one access of its width, which must be naturally
  * aligned.  Reads are ordered before later memory reads (so a status
@@ -716,21 +916,89 @@ MMFDEV_API int mmfdev_event_eventfd(struct mmfdev *dev, unsigned int index,
  * Since: 1.1
  */
 
-/** mmfdev_read8() - one 8-bit read of device memory */
+/**
+ * mmfdev_read8() - one 8-bit read of device memory
+ * @addr:	the register, in a mapping from mmfdev_map(); any address
+ *
+ * Ordered before later memory reads.
+ *
+ * Since: 1.1
+ *
+ * Return: the value read.
+ */
 MMFDEV_API uint8_t mmfdev_read8(const volatile void *addr);
-/** mmfdev_read16() - one 16-bit read of device memory */
+/**
+ * mmfdev_read16() - one 16-bit read of device memory
+ * @addr:	the register, in a mapping from mmfdev_map(); aligned to 2 bytes
+ *
+ * Ordered before later memory reads.
+ *
+ * Since: 1.1
+ *
+ * Return: the value read.
+ */
 MMFDEV_API uint16_t mmfdev_read16(const volatile void *addr);
-/** mmfdev_read32() - one 32-bit read of device memory */
+/**
+ * mmfdev_read32() - one 32-bit read of device memory
+ * @addr:	the register, in a mapping from mmfdev_map(); aligned to 4 bytes
+ *
+ * Ordered before later memory reads.
+ *
+ * Since: 1.1
+ *
+ * Return: the value read.
+ */
 MMFDEV_API uint32_t mmfdev_read32(const volatile void *addr);
-/** mmfdev_read64() - one 64-bit read of device memory */
+/**
+ * mmfdev_read64() - one 64-bit read of device memory
+ * @addr:	the register, in a mapping from mmfdev_map(); aligned to 8 bytes
+ *
+ * Ordered before later memory reads.
+ *
+ * Since: 1.1
+ *
+ * Return: the value read.
+ */
 MMFDEV_API uint64_t mmfdev_read64(const volatile void *addr);
-/** mmfdev_write8() - one 8-bit write to device memory */
+/**
+ * mmfdev_write8() - one 8-bit write to device memory
+ * @addr:	the register, in a mapping from mmfdev_map(); any address
+ * @value:	the value to write
+ *
+ * Ordered after earlier memory writes.
+ *
+ * Since: 1.1
+ */
 MMFDEV_API void mmfdev_write8(volatile void *addr, uint8_t value);
-/** mmfdev_write16() - one 16-bit write to device memory */
+/**
+ * mmfdev_write16() - one 16-bit write to device memory
+ * @addr:	the register, in a mapping from mmfdev_map(); aligned to 2 bytes
+ * @value:	the value to write
+ *
+ * Ordered after earlier memory writes.
+ *
+ * Since: 1.1
+ */
 MMFDEV_API void mmfdev_write16(volatile void *addr, uint16_t value);
-/** mmfdev_write32() - one 32-bit write to device memory */
+/**
+ * mmfdev_write32() - one 32-bit write to device memory
+ * @addr:	the register, in a mapping from mmfdev_map(); aligned to 4 bytes
+ * @value:	the value to write
+ *
+ * Ordered after earlier memory writes.
+ *
+ * Since: 1.1
+ */
 MMFDEV_API void mmfdev_write32(volatile void *addr, uint32_t value);
-/** mmfdev_write64() - one 64-bit write to device memory */
+/**
+ * mmfdev_write64() - one 64-bit write to device memory
+ * @addr:	the register, in a mapping from mmfdev_map(); aligned to 8 bytes
+ * @value:	the value to write
+ *
+ * Ordered after earlier memory writes.
+ *
+ * Since: 1.1
+ */
 MMFDEV_API void mmfdev_write64(volatile void *addr, uint64_t value);
 
 /**
