@@ -89,6 +89,40 @@ documented() {
 }
 run "every exported function is documented in mmfdev.h" documented
 
+# mmfdev.h is complete kernel-doc, as the kernel's scripts/kernel-doc
+# sees it (scripts/check-lib-doc.sh); and that check must bite.
+lib_doc_rc=0
+lib_doc=$(scripts/check-lib-doc.sh) || lib_doc_rc=$?
+while read -r line; do
+	case $line in
+	"ok - "*) tap 0 "${line#ok - }" ;;
+	"not ok - "*) tap 1 "${line#not ok - }" ;;
+	"#"*) echo "$line" ;;
+	esac
+done <<<"$lib_doc"
+[ "$lib_doc_rc" = 0 ] || grep -q '^not ok - ' <<<"$lib_doc" ||
+	tap 1 "lib doc: scripts/check-lib-doc.sh exited $lib_doc_rc"
+lib_doc_fails() { # lib_doc_fails NAME REASON DOCTOR...: fails, saying REASON
+	local h=build/host/lib-doc-$1.h want=$2 out
+	shift 2
+	"$@" lib/include/mmfdev.h > "$h"
+	! cmp -s lib/include/mmfdev.h "$h" || { echo "$h: not doctored"; return 1; }
+	if out=$(scripts/check-lib-doc.sh "$h" 2>&1) ||
+		! grep -q "$want" <<<"$out"; then
+		printf '%s\n' "$out"
+		return 1
+	fi
+}
+run "lib doc: the check fails when mmfdev_read32() loses its @addr" \
+	lib_doc_fails no-param "^#   .*'addr' not described in 'mmfdev_read32'" \
+	sed '/^ \* mmfdev_read32() - /,/^ \*\/$/{/^ \* @addr:/d}'
+run "lib doc: the check fails when mmfdev_sync() loses its comment" \
+	lib_doc_fails no-comment '^#   no kernel-doc comment for mmfdev_sync$' \
+	awk '/^\/\*\*$/ { c = $0; inc = 1; next }
+	     inc { c = c "\n" $0; if ($0 == " */") { inc = 0
+		   if (c !~ /\n \* mmfdev_sync\(\) - /) print c }; next }
+	     { print }'
+
 run "soname is libmmfdev.so.1" \
 	sh -c "readelf -d $so | grep -q 'SONAME.*libmmfdev.so.1\]'"
 run "mmfdev.h is strict C99 (-pedantic -Werror)" \
