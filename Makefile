@@ -59,7 +59,7 @@ LIB_LDFLAGS	?=
 LIB_CFLAGS	:= $(BASE_CFLAGS) -fPIC -fvisibility=hidden \
 		   -DMMFDEV_VERSION='"$(VERSION)"'
 
-LIB_SRCS	:= lib/mmfdev.c lib/io.c lib/events.c
+LIB_SRCS	:= lib/mmfdev.c lib/io.c lib/events.c lib/abi.c
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB_SO		:= $(BUILD)/lib/libmmfdev.so
 LIB_A		:= $(BUILD)/lib/libmmfdev.a
