@@ -122,6 +122,19 @@ run "lib doc: the check fails when mmfdev_sync() loses its comment" \
 	     inc { c = c "\n" $0; if ($0 == " */") { inc = 0
 		   if (c !~ /\n \* mmfdev_sync\(\) - /) print c }; next }
 	     { print }'
+# lib/abi.c holds mmfdev.h's mirrors of uapi constants to the uapi values.
+abi_drift_fails() { # abi_drift_fails SED-SCRIPT: lib/abi.c refuses that drift
+	local d=build/host/abi-drift
+	mkdir -p "$d"
+	sed "$1" lib/include/mmfdev.h > "$d/mmfdev.h"
+	! cmp -s lib/include/mmfdev.h "$d/mmfdev.h" || { echo "not doctored"; return 1; }
+	! cc -std=gnu11 -Iinclude/uapi -I"$d" -fsyntax-only lib/abi.c \
+		2> "$d/err" && grep -q 'static assertion failed' "$d/err"
+}
+run "lib/abi.c fails the build when a region flag drifts from the uapi" \
+	abi_drift_fails 's/^\(#define MMFDEV_REGION_SHARED\t\).*/\1(1U << 5)/'
+run "lib/abi.c fails the build when a cache mode drifts from the uapi" \
+	abi_drift_fails 's/^\(#define MMFDEV_CACHE_WB\t\t\).*/\14/'
 
 run "soname is libmmfdev.so.1" \
 	sh -c "readelf -d $so | grep -q 'SONAME.*libmmfdev.so.1\]'"
