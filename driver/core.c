@@ -37,7 +37,7 @@
 #include <linux/uaccess.h>
 
 #include "compat.h"
-#include "mmfdev.h"
+#include "internal.h"
 
 /* Pages per region window. */
 #define MMFDEV_WINDOW_PAGES	(1UL << (MMFDEV_REGION_SHIFT - PAGE_SHIFT))

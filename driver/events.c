@@ -33,7 +33,7 @@
 #include <linux/wait.h>
 
 #include "compat.h"
-#include "mmfdev.h"
+#include "internal.h"
 
 static unsigned int doorbells = 4;
 module_param(doorbells, uint, 0444);

@@ -13,7 +13,7 @@
 #include <linux/moduleparam.h>
 #include <linux/sizes.h>
 
-#include "mmfdev.h"
+#include "internal.h"
 
 static unsigned long long ram_size = SZ_4M;
 

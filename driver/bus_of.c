@@ -14,8 +14,8 @@
  *
  * The "reg" windows are requested, and the node does not probe if a
  * driver holds one, unless the node has the boolean property
- * "mmfdev,shared": then they are shared with their owner (see mmio.c),
- * each with one line in the log that names it.
+ * "mmfdev,shared": then they are shared with their owner (see
+ * region_mmio.c), each with one line in the log that names it.
  *
  * The binding is documented in dts/mmfdev.yaml; dts/ also has an overlay
  * for the Raspberry Pi 5.
@@ -30,7 +30,7 @@
 #include <linux/string.h>
 
 #include "compat.h"
-#include "mmfdev.h"
+#include "internal.h"
 
 static int mmfdev_of_add_reg(struct platform_device *pdev,
 			     struct mmfdev_region *region, unsigned int i,

@@ -25,7 +25,7 @@
 #include <linux/string.h>
 
 #include "compat.h"
-#include "mmfdev.h"
+#include "internal.h"
 
 struct mmfdev_phys {
 	phys_addr_t phys;

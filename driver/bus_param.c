@@ -25,7 +25,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "mmfdev.h"
+#include "internal.h"
 
 static char *phys;
 module_param(phys, charp, 0444);

@@ -40,7 +40,7 @@
 #include <linux/string.h>
 
 #include "compat.h"
-#include "mmfdev.h"
+#include "internal.h"
 
 static bool ram_movable;
 module_param(ram_movable, bool, 0444);

@@ -26,7 +26,7 @@
 #include <linux/string.h>
 
 #include "compat.h"
-#include "mmfdev.h"
+#include "internal.h"
 
 static char *pci_ids;
 module_param(pci_ids, charp, 0444);

@@ -9,8 +9,8 @@
  * parameter) only discovers regions and hands a filled struct
  * mmfdev_device to mmfdev_device_register().
  */
-#ifndef _MMFDEV_H
-#define _MMFDEV_H
+#ifndef _MMFDEV_INTERNAL_H
+#define _MMFDEV_INTERNAL_H
 
 #include <linux/bits.h>
 #include <linux/fs.h>
@@ -268,4 +268,4 @@ static inline int mmfdev_platform_init(void) { return 0; }
 static inline void mmfdev_platform_exit(void) { }
 #endif
 
-#endif /* _MMFDEV_H */
+#endif /* _MMFDEV_INTERNAL_H */

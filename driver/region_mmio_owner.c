@@ -32,7 +32,7 @@
 #include <linux/platform_device.h>
 #include <linux/string.h>
 
-#include "mmfdev.h"
+#include "internal.h"
 
 struct mmfdev_owner {
 	struct device *self;	/* the device that shares: never the owner */
