@@ -4,13 +4,13 @@
  *
  * The core owns the character device, the file operations, the region
  * table and the device's lifetime.  A region kind (RAM, MMIO, reserved
- * memory, I/O ports) supplies a struct mmfdev_region_ops and never sees a
+ * memory, I/O ports) supplies a struct mmfd_region_ops and never sees a
  * file.  Bus glue (the default device, PCI, device tree, the phys
  * parameter) only discovers regions and hands a filled struct
- * mmfdev_device to mmfdev_device_register().
+ * mmfd_device to mmfd_device_register().
  */
-#ifndef _MMFDEV_INTERNAL_H
-#define _MMFDEV_INTERNAL_H
+#ifndef _MMFD_INTERNAL_H
+#define _MMFD_INTERNAL_H
 
 #include <linux/bits.h>
 #include <linux/fs.h>
@@ -31,15 +31,15 @@
  * 40-41 the cache mode asked for (0: the region's default).  Every window
  * is page aligned for every page size, and all of it is below 2^42.
  */
-#define MMFDEV_REGION_SHIFT	36
-#define MMFDEV_REGION_MAX_SIZE	BIT_ULL(MMFDEV_REGION_SHIFT)
-#define MMFDEV_MAX_REGIONS	16
-#define MMFDEV_MODE_SHIFT	40
+#define MMFD_REGION_SHIFT	36
+#define MMFD_REGION_MAX_SIZE	BIT_ULL(MMFD_REGION_SHIFT)
+#define MMFD_MAX_REGIONS	16
+#define MMFD_MODE_SHIFT	40
 
-struct mmfdev_region;
+struct mmfd_region;
 
 /**
- * struct mmfdev_region_ops - what a region kind provides
+ * struct mmfd_region_ops - what a region kind provides
  * @mmap:	set up @vma, whose range, mode and access the core checked and
  *		whose vm_page_prot already has the cache mode; called without
  *		the device lock (the device may be gone by then).  Either fill it
@@ -71,26 +71,26 @@ struct mmfdev_region;
  * @read, @write, @sync, @fault and @huge_fault run under the device lock
  * for reading; they must not touch user memory.
  */
-struct mmfdev_region_ops {
-	int (*mmap)(struct mmfdev_region *region, struct vm_area_struct *vma,
+struct mmfd_region_ops {
+	int (*mmap)(struct mmfd_region *region, struct vm_area_struct *vma,
 		    unsigned long pgoff);
-	bool (*owns_vma)(struct mmfdev_region *region,
+	bool (*owns_vma)(struct mmfd_region *region,
 			 struct vm_area_struct *vma);
-	vm_fault_t (*fault)(struct mmfdev_region *region, struct vm_fault *vmf,
+	vm_fault_t (*fault)(struct mmfd_region *region, struct vm_fault *vmf,
 			    unsigned long pgoff);
-	vm_fault_t (*huge_fault)(struct mmfdev_region *region,
+	vm_fault_t (*huge_fault)(struct mmfd_region *region,
 				 struct vm_fault *vmf, unsigned long pgoff);
-	int (*read)(struct mmfdev_region *region, void *buf, size_t len,
+	int (*read)(struct mmfd_region *region, void *buf, size_t len,
 		    u64 off);
-	int (*write)(struct mmfdev_region *region, const void *buf,
+	int (*write)(struct mmfd_region *region, const void *buf,
 		     size_t len, u64 off);
-	int (*sync)(struct mmfdev_region *region);
-	void (*release)(struct mmfdev_region *region);
+	int (*sync)(struct mmfd_region *region);
+	void (*release)(struct mmfd_region *region);
 	bool outlives_bus;
 };
 
 /**
- * struct mmfdev_region - one region of a device
+ * struct mmfd_region - one region of a device
  * @ops:	the region kind's operations, NULL for an unused slot
  * @kind:	MMFDEV_REGION_KIND_*
  * @flags:	MMFDEV_REGION_FLAG_*
@@ -100,8 +100,8 @@ struct mmfdev_region_ops {
  * @name:	region name as userspace sees it
  * @priv:	the region kind's data
  */
-struct mmfdev_region {
-	const struct mmfdev_region_ops *ops;
+struct mmfd_region {
+	const struct mmfd_region_ops *ops;
 	u32 kind;
 	u32 flags;
 	u32 cache_modes;
@@ -111,21 +111,21 @@ struct mmfdev_region {
 	void *priv;
 };
 
-struct mmfdev_device;
-struct mmfdev_event;
+struct mmfd_device;
+struct mmfd_event;
 
 /**
- * struct mmfdev_event_ops - what the bus glue does for a level line
+ * struct mmfd_event_ops - what the bus glue does for a level line
  * @unmask:	unmask the line at the device or the interrupt controller;
  *		return 1 if the device still asserts it and it stayed
  *		masked (that counts as a new event), else 0
  */
-struct mmfdev_event_ops {
-	int (*unmask)(struct mmfdev_event *ev);
+struct mmfd_event_ops {
+	int (*unmask)(struct mmfd_event *ev);
 };
 
 /**
- * struct mmfdev_event - one event line
+ * struct mmfd_event - one event line
  * @lock:	protects @count, @last_ns, @masked and @eventfd
  * @mdev:	the device
  * @index:	line number
@@ -141,9 +141,9 @@ struct mmfdev_event_ops {
  * @priv:	the glue's data
  * @irq:	the glue's interrupt, or 0
  */
-struct mmfdev_event {
+struct mmfd_event {
 	spinlock_t lock;	/* see above: handlers take it too */
-	struct mmfdev_device *mdev;
+	struct mmfd_device *mdev;
 	unsigned int index;
 	u32 kind;
 	u32 trigger;
@@ -153,13 +153,13 @@ struct mmfdev_event {
 	u64 last_ns;
 	bool masked;
 	struct eventfd_ctx *eventfd;
-	const struct mmfdev_event_ops *ops;
+	const struct mmfd_event_ops *ops;
 	void *priv;
 	int irq;
 };
 
 /**
- * struct mmfdev_device - one /dev node and its regions
+ * struct mmfd_device - one /dev node and its regions
  * @ref:	an open file holds a reference, so does the registration
  * @lock:	readers: every file operation; writer: unregistration
  * @dead:	set once the device left its bus; then calls get -ENODEV
@@ -173,7 +173,7 @@ struct mmfdev_event {
  * @nr_regions:	number of entries in @regions
  * @regions:	the region table, indexed by region number
  */
-struct mmfdev_device {
+struct mmfd_device {
 	struct kref ref;
 	struct rw_semaphore lock;
 	bool dead;
@@ -182,90 +182,90 @@ struct mmfdev_device {
 	char name[MMFDEV_NAME_MAX];
 	wait_queue_head_t event_wq;
 	unsigned int nr_events;
-	struct mmfdev_event *events;
+	struct mmfd_event *events;
 	unsigned int nr_regions;
-	struct mmfdev_region regions[] __counted_by(nr_regions);
+	struct mmfd_region regions[] __counted_by(nr_regions);
 };
 
 /**
- * struct mmfdev_file - what an open file of a device keeps
+ * struct mmfd_file - what an open file of a device keeps
  * @mdev:	the device
  * @nr_seen:	the device's number of event lines
  * @seen:	per event line, the count this file last looked at
  */
-struct mmfdev_file {
-	struct mmfdev_device *mdev;
+struct mmfd_file {
+	struct mmfd_device *mdev;
 	unsigned int nr_seen;
 	atomic64_t seen[] __counted_by(nr_seen);
 };
 
-int mmfdev_core_init(void);
-void mmfdev_core_exit(void);
+int mmfd_core_init(void);
+void mmfd_core_exit(void);
 
-struct mmfdev_device *mmfdev_device_alloc(const char *name,
-					  unsigned int nr_regions);
-void mmfdev_device_get(struct mmfdev_device *mdev);
-void mmfdev_device_put(struct mmfdev_device *mdev);
-int mmfdev_device_register(struct mmfdev_device *mdev);
-void mmfdev_device_unregister(struct mmfdev_device *mdev);
+struct mmfd_device *mmfd_device_alloc(const char *name,
+				      unsigned int nr_regions);
+void mmfd_device_get(struct mmfd_device *mdev);
+void mmfd_device_put(struct mmfd_device *mdev);
+int mmfd_device_register(struct mmfd_device *mdev);
+void mmfd_device_unregister(struct mmfd_device *mdev);
 
 /**
- * enum mmfdev_claim - how an MMIO region holds its range
- * @MMFDEV_CLAIM_HELD:	the bus glue holds it already (PCI)
- * @MMFDEV_CLAIM_OWN:	request it; -EBUSY if a driver holds it
- * @MMFDEV_CLAIM_SHARE:	never request it: map it alongside the driver that
+ * enum mmfd_claim - how an MMIO region holds its range
+ * @MMFD_CLAIM_HELD:	the bus glue holds it already (PCI)
+ * @MMFD_CLAIM_OWN:	request it; -EBUSY if a driver holds it
+ * @MMFD_CLAIM_SHARE:	never request it: map it alongside the driver that
  *			holds it, now or later (the "shared" opt-in)
  */
-enum mmfdev_claim {
-	MMFDEV_CLAIM_HELD,
-	MMFDEV_CLAIM_OWN,
-	MMFDEV_CLAIM_SHARE,
+enum mmfd_claim {
+	MMFD_CLAIM_HELD,
+	MMFD_CLAIM_OWN,
+	MMFD_CLAIM_SHARE,
 };
 
 /* Event lines (events.c) */
-int mmfdev_events_alloc(struct mmfdev_device *mdev, unsigned int nr_hw);
-void mmfdev_event_init(struct mmfdev_event *ev, u32 kind, u32 trigger,
-		       const char *name, const struct mmfdev_event_ops *ops,
-		       void *priv);
-void mmfdev_event_fire(struct mmfdev_event *ev, bool masked);
-int mmfdev_event_request_irq(struct mmfdev_event *ev, int irq,
-			     irq_handler_t handler, unsigned long flags);
-void mmfdev_events_free_irqs(struct mmfdev_device *mdev);
-void mmfdev_events_free(struct mmfdev_device *mdev);
-__poll_t mmfdev_events_poll(struct mmfdev_file *mf, struct file *file,
-			    struct poll_table_struct *wait);
-long mmfdev_events_ioctl(struct mmfdev_file *mf, struct file *file,
-			 unsigned int cmd, void __user *arg);
-ssize_t mmfdev_events_show(struct mmfdev_device *mdev, char *buf);
+int mmfd_events_alloc(struct mmfd_device *mdev, unsigned int nr_hw);
+void mmfd_event_init(struct mmfd_event *ev, u32 kind, u32 trigger,
+		     const char *name, const struct mmfd_event_ops *ops,
+		     void *priv);
+void mmfd_event_fire(struct mmfd_event *ev, bool masked);
+int mmfd_event_request_irq(struct mmfd_event *ev, int irq,
+			   irq_handler_t handler, unsigned long flags);
+void mmfd_events_free_irqs(struct mmfd_device *mdev);
+void mmfd_events_free(struct mmfd_device *mdev);
+__poll_t mmfd_events_poll(struct mmfd_file *mf, struct file *file,
+			  struct poll_table_struct *wait);
+long mmfd_events_ioctl(struct mmfd_file *mf, struct file *file,
+		       unsigned int cmd, void __user *arg);
+ssize_t mmfd_events_show(struct mmfd_device *mdev, char *buf);
 
 /* Region kinds */
-void mmfdev_ram_exit(void);
-int mmfdev_ram_region_init(struct mmfdev_region *region, const char *name,
-			   u64 size);
-int mmfdev_mmio_region_init(struct mmfdev_region *region, const char *name,
-			    phys_addr_t phys, u64 size,
-			    enum mmfdev_claim claim);
-int mmfdev_reserved_region_init(struct mmfdev_region *region,
-				const char *name, phys_addr_t phys, u64 size);
-void mmfdev_ioport_region_init(struct mmfdev_region *region,
-			       const char *name, u64 size);
-void mmfdev_empty_region_init(struct mmfdev_region *region, const char *name);
+void mmfd_region_ram_exit(void);
+int mmfd_region_ram_init(struct mmfd_region *region, const char *name,
+			 u64 size);
+int mmfd_region_mmio_init(struct mmfd_region *region, const char *name,
+			  phys_addr_t phys, u64 size,
+			  enum mmfd_claim claim);
+int mmfd_region_reserved_init(struct mmfd_region *region,
+			      const char *name, phys_addr_t phys, u64 size);
+void mmfd_region_ioport_init(struct mmfd_region *region,
+			     const char *name, u64 size);
+void mmfd_region_empty_init(struct mmfd_region *region, const char *name);
 
 /* Shared ranges: who holds them */
-void mmfdev_shared_report(struct device *dev, const char *name,
-			  phys_addr_t phys, u64 size);
+void mmfd_mmio_owner_report(struct device *dev, const char *name,
+			    phys_addr_t phys, u64 size);
 
 /* Bus glue */
-int mmfdev_pci_init(void);
-void mmfdev_pci_exit(void);
-int mmfdev_phys_init(void);
-void mmfdev_phys_exit(void);
+int mmfd_bus_pci_init(void);
+void mmfd_bus_pci_exit(void);
+int mmfd_bus_param_init(void);
+void mmfd_bus_param_exit(void);
 #if IS_ENABLED(CONFIG_OF)
-int mmfdev_platform_init(void);
-void mmfdev_platform_exit(void);
+int mmfd_bus_of_init(void);
+void mmfd_bus_of_exit(void);
 #else
-static inline int mmfdev_platform_init(void) { return 0; }
-static inline void mmfdev_platform_exit(void) { }
+static inline int mmfd_bus_of_init(void) { return 0; }
+static inline void mmfd_bus_of_exit(void) { }
 #endif
 
-#endif /* _MMFDEV_INTERNAL_H */
+#endif /* _MMFD_INTERNAL_H */

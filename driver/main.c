@@ -43,17 +43,17 @@ module_param_cb(size, &ram_size_ops, &ram_size, 0444);
 MODULE_PARM_DESC(size,
 		 "Size of /dev/mmfdev's RAM region in bytes; K, M and G suffixes work; rounded up to the page size; at most half of RAM (default 4M)");
 
-static struct mmfdev_device *default_dev;
+static struct mmfd_device *default_dev;
 
 /* The largest RAM region we agree to allocate: half of RAM, at most 64 GiB. */
 static u64 ram_size_limit(void)
 {
 	u64 half = ((u64)totalram_pages() << PAGE_SHIFT) / 2;
 
-	return min_t(u64, half, MMFDEV_REGION_MAX_SIZE);
+	return min_t(u64, half, MMFD_REGION_MAX_SIZE);
 }
 
-static int mmfdev_default_init(void)
+static int mmfd_bus_ram_init(void)
 {
 	u64 limit = ram_size_limit();
 	int ret;
@@ -65,69 +65,69 @@ static int mmfdev_default_init(void)
 	}
 	ram_size = PAGE_ALIGN(ram_size);
 
-	default_dev = mmfdev_device_alloc("mmfdev", 1);
+	default_dev = mmfd_device_alloc("mmfdev", 1);
 	if (IS_ERR(default_dev))
 		return PTR_ERR(default_dev);
 
-	ret = mmfdev_ram_region_init(&default_dev->regions[0], "ram", ram_size);
+	ret = mmfd_region_ram_init(&default_dev->regions[0], "ram", ram_size);
 	if (ret)
 		goto put_device;
 
-	ret = mmfdev_device_register(default_dev);
+	ret = mmfd_device_register(default_dev);
 	if (ret)
 		goto put_device;
 
 	return 0;
 
 put_device:
-	mmfdev_device_put(default_dev);
+	mmfd_device_put(default_dev);
 	return ret;
 }
 
-static int __init mmfdev_init(void)
+static int __init mmfd_init(void)
 {
 	int ret;
 
-	ret = mmfdev_core_init();
+	ret = mmfd_core_init();
 	if (ret)
 		return ret;
-	ret = mmfdev_default_init();
+	ret = mmfd_bus_ram_init();
 	if (ret)
 		goto exit_core;
-	ret = mmfdev_phys_init();
+	ret = mmfd_bus_param_init();
 	if (ret)
 		goto unregister_default;
-	ret = mmfdev_platform_init();
+	ret = mmfd_bus_of_init();
 	if (ret)
 		goto exit_phys;
-	ret = mmfdev_pci_init();
+	ret = mmfd_bus_pci_init();
 	if (ret)
 		goto exit_platform;
 	return 0;
 
 exit_platform:
-	mmfdev_platform_exit();
+	mmfd_bus_of_exit();
 exit_phys:
-	mmfdev_phys_exit();
+	mmfd_bus_param_exit();
 unregister_default:
-	mmfdev_device_unregister(default_dev);
+	mmfd_device_unregister(default_dev);
 exit_core:
-	mmfdev_ram_exit();
-	mmfdev_core_exit();
+	mmfd_region_ram_exit();
+	mmfd_core_exit();
 	return ret;
 }
-module_init(mmfdev_init);
+module_init(mmfd_init);
 
-static void __exit mmfdev_exit(void)
+static void __exit mmfd_exit(void)
 {
-	mmfdev_pci_exit();
-	mmfdev_platform_exit();
-	mmfdev_phys_exit();
-	mmfdev_device_unregister(default_dev);
-	mmfdev_ram_exit();
-	mmfdev_core_exit();
+	mmfd_bus_pci_exit();
+	mmfd_bus_of_exit();
+	mmfd_bus_param_exit();
+	mmfd_device_unregister(default_dev);
+	mmfd_region_ram_exit();
+	mmfd_core_exit();
 }
-module_exit(mmfdev_exit);
+module_exit(mmfd_exit);
 
 MODULE_DESCRIPTION("Map device memory into userspace");
 MODULE_AUTHOR("The mmfdev developers");

@@ -27,7 +27,7 @@
 #include "compat.h"
 #include "internal.h"
 
-struct mmfdev_phys {
+struct mmfd_phys {
 	phys_addr_t phys;
 	void __iomem *io;	/* MMIO */
 	void *mem;		/* reserved memory */
@@ -39,7 +39,7 @@ static bool phys_mappable(phys_addr_t phys, u64 size)
 	return PAGE_ALIGNED(phys) && PAGE_ALIGNED(size) && size;
 }
 
-static int phys_mmap(struct mmfdev_region *region, struct vm_area_struct *vma,
+static int phys_mmap(struct mmfd_region *region, struct vm_area_struct *vma,
 		     unsigned long pgoff)
 {
 	vm_flags_set(vma, VM_IO | VM_PFNMAP);
@@ -50,13 +50,13 @@ static int phys_mmap(struct mmfdev_region *region, struct vm_area_struct *vma,
  * Pages filled per fault: the faulting one and those after it in the VMA,
  * so that a sweep over a BAR takes a fault per 16 pages, not per page.
  */
-#define MMFDEV_FAULT_AROUND	16
+#define MMFD_FAULT_AROUND	16
 
-static vm_fault_t phys_fault(struct mmfdev_region *region,
+static vm_fault_t phys_fault(struct mmfd_region *region,
 			     struct vm_fault *vmf, unsigned long pgoff)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct mmfdev_phys *p = region->priv;
+	struct mmfd_phys *p = region->priv;
 	unsigned long addr = vmf->address & PAGE_MASK;
 	unsigned long pfn = PHYS_PFN(p->phys) + pgoff;
 	vm_fault_t ret;
@@ -67,7 +67,7 @@ static vm_fault_t phys_fault(struct mmfdev_region *region,
 		return ret;
 
 	/* The rest is a bonus: stop at the first page that will not go in. */
-	for (i = 1; i < MMFDEV_FAULT_AROUND; i++) {
+	for (i = 1; i < MMFD_FAULT_AROUND; i++) {
 		addr += PAGE_SIZE;
 		if (addr >= vma->vm_end ||
 		    vmf_insert_pfn_prot(vma, addr, pfn + i, vma->vm_page_prot) !=
@@ -77,26 +77,26 @@ static vm_fault_t phys_fault(struct mmfdev_region *region,
 	return VM_FAULT_NOPAGE;
 }
 
-#ifdef MMFDEV_HUGE_PFNMAP
+#ifdef MMFD_HUGE_PFNMAP
 /* One PMD entry, when the physical address is PMD-aligned too. */
-static vm_fault_t phys_huge_fault(struct mmfdev_region *region,
+static vm_fault_t phys_huge_fault(struct mmfd_region *region,
 				  struct vm_fault *vmf, unsigned long pgoff)
 {
-	struct mmfdev_phys *p = region->priv;
+	struct mmfd_phys *p = region->priv;
 	unsigned long pfn = PHYS_PFN(p->phys) + pgoff;
 
 	if (!IS_ALIGNED(pfn, PMD_SIZE >> PAGE_SHIFT))
 		return VM_FAULT_FALLBACK;
-	return mmfdev_insert_pfn_pmd(vmf, pfn,
-				     vmf->flags & FAULT_FLAG_WRITE);
+	return mmfd_insert_pfn_pmd(vmf, pfn,
+				   vmf->flags & FAULT_FLAG_WRITE);
 }
 #else
 #define phys_huge_fault	NULL
 #endif
 
-static void phys_release(struct mmfdev_region *region)
+static void phys_release(struct mmfd_region *region)
 {
-	struct mmfdev_phys *p = region->priv;
+	struct mmfd_phys *p = region->priv;
 
 	if (p->io)
 		iounmap(p->io);
@@ -108,10 +108,10 @@ static void phys_release(struct mmfdev_region *region)
 	region->priv = NULL;
 }
 
-static int mmio_read(struct mmfdev_region *region, void *buf, size_t len,
+static int mmio_read(struct mmfd_region *region, void *buf, size_t len,
 		     u64 off)
 {
-	struct mmfdev_phys *p = region->priv;
+	struct mmfd_phys *p = region->priv;
 	void __iomem *addr = p->io + off;
 
 	switch (len) {
@@ -133,10 +133,10 @@ static int mmio_read(struct mmfdev_region *region, void *buf, size_t len,
 	return 0;
 }
 
-static int mmio_write(struct mmfdev_region *region, const void *buf,
+static int mmio_write(struct mmfd_region *region, const void *buf,
 		      size_t len, u64 off)
 {
-	struct mmfdev_phys *p = region->priv;
+	struct mmfd_phys *p = region->priv;
 	void __iomem *addr = p->io + off;
 
 	switch (len) {
@@ -158,14 +158,14 @@ static int mmio_write(struct mmfdev_region *region, const void *buf,
 	return 0;
 }
 
-static int mmio_sync(struct mmfdev_region *region)
+static int mmio_sync(struct mmfd_region *region)
 {
 	/* Posted writes from mappings and pwrite() leave the CPU in order. */
 	wmb();
 	return 0;
 }
 
-static const struct mmfdev_region_ops mmio_ops = {
+static const struct mmfd_region_ops mmio_ops = {
 	.mmap = phys_mmap,
 	.fault = phys_fault,
 	.huge_fault = phys_huge_fault,
@@ -190,8 +190,8 @@ static u32 mmio_cache_modes(void)
 	return modes;
 }
 
-static void phys_region_fill(struct mmfdev_region *region, const char *name,
-			     u64 size, struct mmfdev_phys *p)
+static void phys_region_fill(struct mmfd_region *region, const char *name,
+			     u64 size, struct mmfd_phys *p)
 {
 	region->size = size;
 	region->priv = p;
@@ -201,26 +201,26 @@ static void phys_region_fill(struct mmfdev_region *region, const char *name,
 }
 
 /**
- * mmfdev_mmio_region_init() - make @region a window on device registers
+ * mmfd_region_mmio_init() - make @region a window on device registers
  * @region:	an unused slot of a device's region table
  * @name:	region name
  * @phys:	physical address
  * @size:	size in bytes; a sub-page or unaligned window is not mappable
- * @claim:	MMFDEV_CLAIM_OWN to request the range (and fail if someone
- *		has it), MMFDEV_CLAIM_HELD when the bus glue already holds it
- *		(PCI), MMFDEV_CLAIM_SHARE to map it without requesting it
+ * @claim:	MMFD_CLAIM_OWN to request the range (and fail if someone
+ *		has it), MMFD_CLAIM_HELD when the bus glue already holds it
+ *		(PCI), MMFD_CLAIM_SHARE to map it without requesting it
  *
  * Return: 0, -EINVAL (bad size, or a shared range over System RAM), -EBUSY
  * (someone else owns the range) or -ENOMEM.
  */
-int mmfdev_mmio_region_init(struct mmfdev_region *region, const char *name,
-			    phys_addr_t phys, u64 size,
-			    enum mmfdev_claim claim)
+int mmfd_region_mmio_init(struct mmfd_region *region, const char *name,
+			  phys_addr_t phys, u64 size,
+			  enum mmfd_claim claim)
 {
-	struct mmfdev_phys *p;
+	struct mmfd_phys *p;
 	int ret;
 
-	if (!size || size > MMFDEV_REGION_MAX_SIZE)
+	if (!size || size > MMFD_REGION_MAX_SIZE)
 		return -EINVAL;
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
@@ -229,20 +229,20 @@ int mmfdev_mmio_region_init(struct mmfdev_region *region, const char *name,
 	p->phys = phys;
 
 	switch (claim) {
-	case MMFDEV_CLAIM_OWN:
+	case MMFD_CLAIM_OWN:
 		ret = -EBUSY;
 		if (!request_mem_region(phys, size, "mmfdev"))
 			goto free_phys;
 		p->claimed = true;
 		break;
-	case MMFDEV_CLAIM_SHARE:
+	case MMFD_CLAIM_SHARE:
 		/* No request keeps the kernel off its own memory: refuse it. */
 		ret = -EINVAL;
 		if (region_intersects(phys, size, IORESOURCE_SYSTEM_RAM,
 				      IORES_DESC_NONE) != REGION_DISJOINT)
 			goto free_phys;
 		break;
-	case MMFDEV_CLAIM_HELD:
+	case MMFD_CLAIM_HELD:
 		break;
 	}
 
@@ -257,7 +257,7 @@ int mmfdev_mmio_region_init(struct mmfdev_region *region, const char *name,
 			MMFDEV_REGION_FLAG_SIZED;
 	region->cache_modes = mmio_cache_modes();
 	region->cache_default = MMFDEV_CACHE_UC;
-	if (claim == MMFDEV_CLAIM_SHARE)
+	if (claim == MMFD_CLAIM_SHARE)
 		region->flags |= MMFDEV_REGION_FLAG_SHARED;
 	phys_region_fill(region, name, size, p);
 	return 0;
@@ -270,32 +270,32 @@ free_phys:
 	return ret;
 }
 
-static int reserved_read(struct mmfdev_region *region, void *buf,
+static int reserved_read(struct mmfd_region *region, void *buf,
 			 size_t len, u64 off)
 {
-	struct mmfdev_phys *p = region->priv;
+	struct mmfd_phys *p = region->priv;
 
 	memcpy(buf, p->mem + off, len);
 	return 0;
 }
 
-static int reserved_write(struct mmfdev_region *region, const void *buf,
+static int reserved_write(struct mmfd_region *region, const void *buf,
 			  size_t len, u64 off)
 {
-	struct mmfdev_phys *p = region->priv;
+	struct mmfd_phys *p = region->priv;
 
 	memcpy(p->mem + off, buf, len);
 	return 0;
 }
 
-static int reserved_sync(struct mmfdev_region *region)
+static int reserved_sync(struct mmfd_region *region)
 {
 	/* Order earlier stores to the carve-out before what the caller does. */
 	smp_mb();
 	return 0;
 }
 
-static const struct mmfdev_region_ops reserved_ops = {
+static const struct mmfd_region_ops reserved_ops = {
 	.mmap = phys_mmap,
 	.fault = phys_fault,
 	.huge_fault = phys_huge_fault,
@@ -306,7 +306,7 @@ static const struct mmfdev_region_ops reserved_ops = {
 };
 
 /**
- * mmfdev_reserved_region_init() - make @region a reserved-memory carve-out
+ * mmfd_region_reserved_init() - make @region a reserved-memory carve-out
  * @region:	an unused slot of a device's region table
  * @name:	region name
  * @phys:	physical address (from a reserved-memory node)
@@ -318,12 +318,12 @@ static const struct mmfdev_region_ops reserved_ops = {
  *
  * Return: 0, -EINVAL (bad size) or -ENOMEM.
  */
-int mmfdev_reserved_region_init(struct mmfdev_region *region,
-				const char *name, phys_addr_t phys, u64 size)
+int mmfd_region_reserved_init(struct mmfd_region *region,
+			      const char *name, phys_addr_t phys, u64 size)
 {
-	struct mmfdev_phys *p;
+	struct mmfd_phys *p;
 
-	if (!size || size > MMFDEV_REGION_MAX_SIZE)
+	if (!size || size > MMFD_REGION_MAX_SIZE)
 		return -EINVAL;
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
@@ -347,10 +347,10 @@ int mmfdev_reserved_region_init(struct mmfdev_region *region,
 	return 0;
 }
 
-static const struct mmfdev_region_ops ioport_ops = { };
+static const struct mmfd_region_ops ioport_ops = { };
 
 /**
- * mmfdev_ioport_region_init() - list an I/O-port range as a region
+ * mmfd_region_ioport_init() - list an I/O-port range as a region
  * @region:	an unused slot of a device's region table
  * @name:	region name
  * @size:	size in bytes
@@ -359,8 +359,8 @@ static const struct mmfdev_region_ops ioport_ops = { };
  * region numbers match the bus's, with no flags, and every access to it
  * is refused.
  */
-void mmfdev_ioport_region_init(struct mmfdev_region *region,
-			       const char *name, u64 size)
+void mmfd_region_ioport_init(struct mmfd_region *region,
+			     const char *name, u64 size)
 {
 	region->ops = &ioport_ops;
 	region->kind = MMFDEV_REGION_KIND_IOPORT;
@@ -369,12 +369,12 @@ void mmfdev_ioport_region_init(struct mmfdev_region *region,
 }
 
 /**
- * mmfdev_empty_region_init() - list an empty slot, so numbers match a bus's
+ * mmfd_region_empty_init() - list an empty slot, so numbers match a bus's
  * @region:	an unused slot of a device's region table
  * @name:	region name
  */
-void mmfdev_empty_region_init(struct mmfdev_region *region, const char *name)
+void mmfd_region_empty_init(struct mmfd_region *region, const char *name)
 {
-	mmfdev_ioport_region_init(region, name, 0);
+	mmfd_region_ioport_init(region, name, 0);
 	region->kind = MMFDEV_REGION_KIND_NONE;
 }
