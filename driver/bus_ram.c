@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * mmfdev module glue: creates the default device, /dev/mmfdev, with one
- * zero-filled RAM region whose size is the "size" module parameter, and
- * registers the PCI, device-tree and "phys" parameter glue.
+ * mmfdev default device, bus glue with no bus: /dev/mmfdev, created at
+ * load, with one zero-filled RAM region whose size is the "size" module
+ * parameter.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -53,7 +53,8 @@ static u64 ram_size_limit(void)
 	return min_t(u64, half, MMFD_REGION_MAX_SIZE);
 }
 
-static int mmfd_bus_ram_init(void)
+/* Create /dev/mmfdev; called once at module load. */
+int mmfd_bus_ram_init(void)
 {
 	u64 limit = ram_size_limit();
 	int ret;
@@ -84,51 +85,7 @@ put_device:
 	return ret;
 }
 
-static int __init mmfd_init(void)
+void mmfd_bus_ram_exit(void)
 {
-	int ret;
-
-	ret = mmfd_core_init();
-	if (ret)
-		return ret;
-	ret = mmfd_bus_ram_init();
-	if (ret)
-		goto exit_core;
-	ret = mmfd_bus_param_init();
-	if (ret)
-		goto unregister_default;
-	ret = mmfd_bus_of_init();
-	if (ret)
-		goto exit_phys;
-	ret = mmfd_bus_pci_init();
-	if (ret)
-		goto exit_platform;
-	return 0;
-
-exit_platform:
-	mmfd_bus_of_exit();
-exit_phys:
-	mmfd_bus_param_exit();
-unregister_default:
 	mmfd_device_unregister(default_dev);
-exit_core:
-	mmfd_region_ram_exit();
-	mmfd_core_exit();
-	return ret;
 }
-module_init(mmfd_init);
-
-static void __exit mmfd_exit(void)
-{
-	mmfd_bus_pci_exit();
-	mmfd_bus_of_exit();
-	mmfd_bus_param_exit();
-	mmfd_device_unregister(default_dev);
-	mmfd_region_ram_exit();
-	mmfd_core_exit();
-}
-module_exit(mmfd_exit);
-
-MODULE_DESCRIPTION("Map device memory into userspace");
-MODULE_AUTHOR("The mmfdev developers");
-MODULE_LICENSE("GPL");

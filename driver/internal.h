@@ -25,6 +25,8 @@
 #include <linux/types.h>
 #include <linux/mmfdev.h>
 
+#include "compat.h"
+
 /*
  * The node's offset space: bits 0-35 are the offset inside a region (so a
  * region is at most 64 GiB), bits 36-39 the region (16 per device), bits
@@ -238,7 +240,7 @@ long mmfd_events_ioctl(struct mmfd_file *mf, struct file *file,
 		       unsigned int cmd, void __user *arg);
 ssize_t mmfd_events_show(struct mmfd_device *mdev, char *buf);
 
-/* Region kinds */
+/* Region kinds (region_*.c) */
 void mmfd_region_ram_exit(void);
 int mmfd_region_ram_init(struct mmfd_region *region, const char *name,
 			 u64 size);
@@ -251,11 +253,42 @@ void mmfd_region_ioport_init(struct mmfd_region *region,
 			     const char *name, u64 size);
 void mmfd_region_empty_init(struct mmfd_region *region, const char *name);
 
-/* Shared ranges: who holds them */
+/**
+ * struct mmfd_phys - a physical region's data (MMIO or reserved memory)
+ * @phys:	physical address
+ * @io:		the kernel's mapping of MMIO, or NULL
+ * @mem:	the kernel's mapping of reserved memory, or NULL
+ * @claimed:	we requested the range and hold it
+ */
+struct mmfd_phys {
+	phys_addr_t phys;
+	void __iomem *io;
+	void *mem;
+	bool claimed;
+};
+
+/* What the physical kinds share (region_mmio.c); region->priv is theirs. */
+int mmfd_phys_mmap(struct mmfd_region *region, struct vm_area_struct *vma,
+		   unsigned long pgoff);
+vm_fault_t mmfd_phys_fault(struct mmfd_region *region, struct vm_fault *vmf,
+			   unsigned long pgoff);
+#ifdef MMFD_HUGE_PFNMAP
+vm_fault_t mmfd_phys_huge_fault(struct mmfd_region *region,
+				struct vm_fault *vmf, unsigned long pgoff);
+#else
+#define mmfd_phys_huge_fault	NULL
+#endif
+void mmfd_phys_release(struct mmfd_region *region);
+void mmfd_phys_region_fill(struct mmfd_region *region, const char *name,
+			   u64 size, struct mmfd_phys *p);
+
+/* Shared MMIO ranges: who holds them (region_mmio_owner.c) */
 void mmfd_mmio_owner_report(struct device *dev, const char *name,
 			    phys_addr_t phys, u64 size);
 
-/* Bus glue */
+/* Bus glue: bus_ram.c, bus_pci.c, bus_param.c, bus_of.c */
+int mmfd_bus_ram_init(void);
+void mmfd_bus_ram_exit(void);
 int mmfd_bus_pci_init(void);
 void mmfd_bus_pci_exit(void);
 int mmfd_bus_param_init(void);

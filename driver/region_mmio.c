@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * mmfdev physical regions: MMIO (registers, PCI BARs), reserved memory,
- * and I/O-port BARs, which are listed but cannot be mapped or accessed.
+ * mmfdev MMIO regions (registers, PCI BARs), a region kind; and the
+ * mmfd_phys_* operations that it shares with the reserved-memory kind
+ * (region_reserved.c), both being physical ranges.
  *
  * Physical regions may go away with their bus, so user mappings are filled
  * one page per fault (see core.c); the core checks that the device is
@@ -17,6 +18,7 @@
  * requested, whether or not a driver holds it now, so that a driver that
  * probes later still gets it; it is only mapped, and flagged
  * MMFDEV_REGION_FLAG_SHARED.  Sharing never reaches System RAM.
+ * region_mmio_owner.c names that owner in the log.
  */
 #include <linux/io.h>
 #include <linux/ioport.h>
@@ -27,20 +29,14 @@
 #include "compat.h"
 #include "internal.h"
 
-struct mmfd_phys {
-	phys_addr_t phys;
-	void __iomem *io;	/* MMIO */
-	void *mem;		/* reserved memory */
-	bool claimed;		/* we hold the resource */
-};
-
 static bool phys_mappable(phys_addr_t phys, u64 size)
 {
 	return PAGE_ALIGNED(phys) && PAGE_ALIGNED(size) && size;
 }
 
-static int phys_mmap(struct mmfd_region *region, struct vm_area_struct *vma,
-		     unsigned long pgoff)
+/* The region's mmap operation: pages come at fault time. */
+int mmfd_phys_mmap(struct mmfd_region *region, struct vm_area_struct *vma,
+		   unsigned long pgoff)
 {
 	vm_flags_set(vma, VM_IO | VM_PFNMAP);
 	return 0;
@@ -52,8 +48,8 @@ static int phys_mmap(struct mmfd_region *region, struct vm_area_struct *vma,
  */
 #define MMFD_FAULT_AROUND	16
 
-static vm_fault_t phys_fault(struct mmfd_region *region,
-			     struct vm_fault *vmf, unsigned long pgoff)
+vm_fault_t mmfd_phys_fault(struct mmfd_region *region, struct vm_fault *vmf,
+			   unsigned long pgoff)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct mmfd_phys *p = region->priv;
@@ -79,8 +75,8 @@ static vm_fault_t phys_fault(struct mmfd_region *region,
 
 #ifdef MMFD_HUGE_PFNMAP
 /* One PMD entry, when the physical address is PMD-aligned too. */
-static vm_fault_t phys_huge_fault(struct mmfd_region *region,
-				  struct vm_fault *vmf, unsigned long pgoff)
+vm_fault_t mmfd_phys_huge_fault(struct mmfd_region *region,
+				struct vm_fault *vmf, unsigned long pgoff)
 {
 	struct mmfd_phys *p = region->priv;
 	unsigned long pfn = PHYS_PFN(p->phys) + pgoff;
@@ -90,11 +86,10 @@ static vm_fault_t phys_huge_fault(struct mmfd_region *region,
 	return mmfd_insert_pfn_pmd(vmf, pfn,
 				   vmf->flags & FAULT_FLAG_WRITE);
 }
-#else
-#define phys_huge_fault	NULL
 #endif
 
-static void phys_release(struct mmfd_region *region)
+/* Unmap the range and give it back if we requested it. */
+void mmfd_phys_release(struct mmfd_region *region)
 {
 	struct mmfd_phys *p = region->priv;
 
@@ -166,13 +161,13 @@ static int mmio_sync(struct mmfd_region *region)
 }
 
 static const struct mmfd_region_ops mmio_ops = {
-	.mmap = phys_mmap,
-	.fault = phys_fault,
-	.huge_fault = phys_huge_fault,
+	.mmap = mmfd_phys_mmap,
+	.fault = mmfd_phys_fault,
+	.huge_fault = mmfd_phys_huge_fault,
 	.read = mmio_read,
 	.write = mmio_write,
 	.sync = mmio_sync,
-	.release = phys_release,
+	.release = mmfd_phys_release,
 };
 
 /*
@@ -190,8 +185,9 @@ static u32 mmio_cache_modes(void)
 	return modes;
 }
 
-static void phys_region_fill(struct mmfd_region *region, const char *name,
-			     u64 size, struct mmfd_phys *p)
+/* What a physical kind fills in after its own fields: size, name, MMAP. */
+void mmfd_phys_region_fill(struct mmfd_region *region, const char *name,
+			   u64 size, struct mmfd_phys *p)
 {
 	region->size = size;
 	region->priv = p;
@@ -259,7 +255,7 @@ int mmfd_region_mmio_init(struct mmfd_region *region, const char *name,
 	region->cache_default = MMFDEV_CACHE_UC;
 	if (claim == MMFD_CLAIM_SHARE)
 		region->flags |= MMFDEV_REGION_FLAG_SHARED;
-	phys_region_fill(region, name, size, p);
+	mmfd_phys_region_fill(region, name, size, p);
 	return 0;
 
 release_resource:
@@ -268,113 +264,4 @@ release_resource:
 free_phys:
 	kfree(p);
 	return ret;
-}
-
-static int reserved_read(struct mmfd_region *region, void *buf,
-			 size_t len, u64 off)
-{
-	struct mmfd_phys *p = region->priv;
-
-	memcpy(buf, p->mem + off, len);
-	return 0;
-}
-
-static int reserved_write(struct mmfd_region *region, const void *buf,
-			  size_t len, u64 off)
-{
-	struct mmfd_phys *p = region->priv;
-
-	memcpy(p->mem + off, buf, len);
-	return 0;
-}
-
-static int reserved_sync(struct mmfd_region *region)
-{
-	/* Order earlier stores to the carve-out before what the caller does. */
-	smp_mb();
-	return 0;
-}
-
-static const struct mmfd_region_ops reserved_ops = {
-	.mmap = phys_mmap,
-	.fault = phys_fault,
-	.huge_fault = phys_huge_fault,
-	.read = reserved_read,
-	.write = reserved_write,
-	.sync = reserved_sync,
-	.release = phys_release,
-};
-
-/**
- * mmfd_region_reserved_init() - make @region a reserved-memory carve-out
- * @region:	an unused slot of a device's region table
- * @name:	region name
- * @phys:	physical address (from a reserved-memory node)
- * @size:	size in bytes
- *
- * Reserved memory is RAM-like: mapped write-back by default, and byte
- * accesses are fine.  The reservation itself already keeps the kernel off
- * it, so nothing is requested here.
- *
- * Return: 0, -EINVAL (bad size) or -ENOMEM.
- */
-int mmfd_region_reserved_init(struct mmfd_region *region,
-			      const char *name, phys_addr_t phys, u64 size)
-{
-	struct mmfd_phys *p;
-
-	if (!size || size > MMFD_REGION_MAX_SIZE)
-		return -EINVAL;
-
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
-	if (!p)
-		return -ENOMEM;
-	p->phys = phys;
-	p->mem = memremap(phys, size, MEMREMAP_WB);
-	if (!p->mem) {
-		kfree(p);
-		return -ENOMEM;
-	}
-
-	region->ops = &reserved_ops;
-	region->kind = MMFDEV_REGION_KIND_RESERVED;
-	region->flags = MMFDEV_REGION_FLAG_READ | MMFDEV_REGION_FLAG_WRITE;
-	region->cache_modes = MMFDEV_CACHE_BIT(MMFDEV_CACHE_WB) |
-			      MMFDEV_CACHE_BIT(MMFDEV_CACHE_UC) |
-			      MMFDEV_CACHE_BIT(MMFDEV_CACHE_WC);
-	region->cache_default = MMFDEV_CACHE_WB;
-	phys_region_fill(region, name, size, p);
-	return 0;
-}
-
-static const struct mmfd_region_ops ioport_ops = { };
-
-/**
- * mmfd_region_ioport_init() - list an I/O-port range as a region
- * @region:	an unused slot of a device's region table
- * @name:	region name
- * @size:	size in bytes
- *
- * I/O ports have no address a CPU can map: the region is listed so that
- * region numbers match the bus's, with no flags, and every access to it
- * is refused.
- */
-void mmfd_region_ioport_init(struct mmfd_region *region,
-			     const char *name, u64 size)
-{
-	region->ops = &ioport_ops;
-	region->kind = MMFDEV_REGION_KIND_IOPORT;
-	region->size = size;
-	strscpy(region->name, name, sizeof(region->name));
-}
-
-/**
- * mmfd_region_empty_init() - list an empty slot, so numbers match a bus's
- * @region:	an unused slot of a device's region table
- * @name:	region name
- */
-void mmfd_region_empty_init(struct mmfd_region *region, const char *name)
-{
-	mmfd_region_ioport_init(region, name, 0);
-	region->kind = MMFDEV_REGION_KIND_NONE;
 }
