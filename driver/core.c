@@ -39,9 +39,6 @@
 #include "compat.h"
 #include "internal.h"
 
-/* Pages per region window. */
-#define MMFD_WINDOW_PAGES	(1UL << (MMFD_REGION_SHIFT - PAGE_SHIFT))
-
 /* A private filesystem whose inodes give each device its address_space. */
 #define MMFD_FS_MAGIC		0x6d6d6664	/* "mmfd" */
 
@@ -114,8 +111,8 @@ static bool mmfd_pages_inside(const struct mmfd_region *region,
 static struct mmfd_region *mmfd_region_at(struct mmfd_device *mdev,
 					  loff_t pos, u64 *rel)
 {
-	*rel = (u64)pos & (MMFD_REGION_MAX_SIZE - 1);
-	return mmfd_region_get(mdev, (u64)pos >> MMFD_REGION_SHIFT);
+	*rel = mmfd_pos_to_rel(pos);
+	return mmfd_region_get(mdev, mmfd_pos_to_index(pos));
 }
 
 /*
@@ -140,7 +137,7 @@ static vm_fault_t mmfd_vm_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct mmfd_device *mdev = mmfd_of(vma->vm_file);
-	unsigned long pgoff = (vma->vm_pgoff & (MMFD_WINDOW_PAGES - 1)) +
+	unsigned long pgoff = mmfd_pgoff_to_page(vma->vm_pgoff) +
 			      ((vmf->address - vma->vm_start) >> PAGE_SHIFT);
 	struct mmfd_region *region;
 	vm_fault_t ret = VM_FAULT_SIGBUS;
@@ -165,7 +162,7 @@ static vm_fault_t mmfd_vm_huge_fault(struct vm_fault *vmf,
 	struct vm_area_struct *vma = vmf->vma;
 	struct mmfd_device *mdev = mmfd_of(vma->vm_file);
 	unsigned long addr = vmf->address & PMD_MASK;
-	unsigned long pgoff = (vma->vm_pgoff & (MMFD_WINDOW_PAGES - 1)) +
+	unsigned long pgoff = mmfd_pgoff_to_page(vma->vm_pgoff) +
 			      ((addr - vma->vm_start) >> PAGE_SHIFT);
 	struct mmfd_region *region;
 	vm_fault_t ret = VM_FAULT_FALLBACK;
@@ -195,8 +192,8 @@ static int mmfd_vm_access(struct vm_area_struct *vma, unsigned long addr,
 			  void *buf, int len, int write)
 {
 	struct mmfd_device *mdev = mmfd_of(vma->vm_file);
-	u64 rel = ((u64)(vma->vm_pgoff & (MMFD_WINDOW_PAGES - 1)) <<
-		   PAGE_SHIFT) + (addr - vma->vm_start);
+	u64 rel = ((u64)mmfd_pgoff_to_page(vma->vm_pgoff) << PAGE_SHIFT) +
+		  (addr - vma->vm_start);
 	struct mmfd_region *region;
 	int done = 0, ret = 0;
 
@@ -384,10 +381,9 @@ static int mmfd_mmap_check(struct mmfd_device *mdev,
 			   const struct mmfd_region_ops **opsp,
 			   unsigned long *modep)
 {
-	unsigned long pgoff = vma->vm_pgoff & (MMFD_WINDOW_PAGES - 1);
-	unsigned long index = (vma->vm_pgoff / MMFD_WINDOW_PAGES) &
-			      (MMFD_MAX_REGIONS - 1);
-	unsigned long mode = vma->vm_pgoff >> (MMFD_MODE_SHIFT - PAGE_SHIFT);
+	unsigned long pgoff = mmfd_pgoff_to_page(vma->vm_pgoff);
+	unsigned long index = mmfd_pgoff_to_index(vma->vm_pgoff);
+	unsigned long mode = mmfd_pgoff_to_mode(vma->vm_pgoff);
 	struct mmfd_region *region;
 
 	if (mdev->dead)
@@ -412,9 +408,8 @@ static int mmfd_mmap_check(struct mmfd_device *mdev,
 static int mmfd_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct mmfd_device *mdev = mmfd_of(file);
-	unsigned long pgoff = vma->vm_pgoff & (MMFD_WINDOW_PAGES - 1);
-	unsigned long index = (vma->vm_pgoff / MMFD_WINDOW_PAGES) &
-			      (MMFD_MAX_REGIONS - 1);
+	unsigned long pgoff = mmfd_pgoff_to_page(vma->vm_pgoff);
+	unsigned long index = mmfd_pgoff_to_index(vma->vm_pgoff);
 	const struct mmfd_region_ops *ops;
 	struct mmfd_region *region;
 	unsigned long mode;
@@ -556,7 +551,7 @@ static ssize_t mmfd_write(struct file *file, const char __user *buf,
 static loff_t mmfd_llseek(struct file *file, loff_t offset, int whence)
 {
 	struct mmfd_device *mdev = mmfd_of(file);
-	loff_t maxsize = (loff_t)mdev->nr_regions << MMFD_REGION_SHIFT;
+	loff_t maxsize = mmfd_index_to_offset(mdev->nr_regions, 0);
 
 	return generic_file_llseek_size(file, offset, whence, maxsize,
 					mdev->regions[0].size);
@@ -630,7 +625,7 @@ static int mmfd_fill_region_info(struct mmfd_device *mdev, u32 index,
 	info->flags = region->flags;
 	info->kind = region->kind;
 	info->size = region->size;
-	info->offset = (u64)index << MMFD_REGION_SHIFT;
+	info->offset = mmfd_index_to_offset(index, 0);
 	info->cache_modes = region->cache_modes;
 	info->cache_default = region->cache_default;
 	strscpy(info->name, region->name, sizeof(info->name));
@@ -638,8 +633,8 @@ static int mmfd_fill_region_info(struct mmfd_device *mdev, u32 index,
 		info->cache_offset[mode] = MMFDEV_OFFSET_INVALID;
 		if (mode && region->flags & MMFDEV_REGION_FLAG_MMAP &&
 		    region->cache_modes & MMFDEV_CACHE_BIT(mode))
-			info->cache_offset[mode] = info->offset |
-				(u64)mode << MMFD_MODE_SHIFT;
+			info->cache_offset[mode] =
+				mmfd_index_to_offset(index, mode);
 	}
 	return 0;
 }
@@ -722,8 +717,7 @@ static long mmfd_ioctl_mapping_info(struct mmfd_device *mdev,
 	}
 	info.start = vma->vm_start;
 	info.length = vma->vm_end - vma->vm_start;
-	info.offset = (u64)(vma->vm_pgoff & (MMFD_WINDOW_PAGES - 1)) <<
-		      PAGE_SHIFT;
+	info.offset = (u64)mmfd_pgoff_to_page(vma->vm_pgoff) << PAGE_SHIFT;
 	info.index = MMFD_VMA_INDEX(vma);
 	info.cache_mode = MMFD_VMA_MODE(vma);
 	mmap_read_unlock(mm);
@@ -808,7 +802,7 @@ static ssize_t regions_show(struct device *dev, struct device_attribute *attr,
 
 		len += sysfs_emit_at(buf, len, "%u %s %s 0x%llx 0x%llx 0x%x 0x%x %u\n",
 				     i, r->name, mmfd_kind_names[r->kind],
-				     r->size, (u64)i << MMFD_REGION_SHIFT,
+				     r->size, mmfd_index_to_offset(i, 0),
 				     r->flags, r->cache_modes,
 				     r->cache_default);
 	}

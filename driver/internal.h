@@ -31,12 +31,51 @@
  * The node's offset space: bits 0-35 are the offset inside a region (so a
  * region is at most 64 GiB), bits 36-39 the region (16 per device), bits
  * 40-41 the cache mode asked for (0: the region's default).  Every window
- * is page aligned for every page size, and all of it is below 2^42.
+ * is page aligned for every page size, and all of it is below 2^42.  The
+ * helpers below are the only code that encodes or decodes an offset.
  */
 #define MMFD_REGION_SHIFT	36
 #define MMFD_REGION_MAX_SIZE	BIT_ULL(MMFD_REGION_SHIFT)
 #define MMFD_MAX_REGIONS	16
 #define MMFD_MODE_SHIFT	40
+/* Pages per region window. */
+#define MMFD_WINDOW_PAGES	(1UL << (MMFD_REGION_SHIFT - PAGE_SHIFT))
+
+/* The offset of region @index's window, mapped with cache mode @mode. */
+static inline u64 mmfd_index_to_offset(unsigned int index, unsigned int mode)
+{
+	return (u64)index << MMFD_REGION_SHIFT | (u64)mode << MMFD_MODE_SHIFT;
+}
+
+/* A mapping's vm_pgoff: its region, */
+static inline unsigned long mmfd_pgoff_to_index(unsigned long pgoff)
+{
+	return (pgoff / MMFD_WINDOW_PAGES) & (MMFD_MAX_REGIONS - 1);
+}
+
+/* the page in that region where it starts, */
+static inline unsigned long mmfd_pgoff_to_page(unsigned long pgoff)
+{
+	return pgoff & (MMFD_WINDOW_PAGES - 1);
+}
+
+/* and the cache mode it asks for (0: the region's default). */
+static inline unsigned long mmfd_pgoff_to_mode(unsigned long pgoff)
+{
+	return pgoff >> (MMFD_MODE_SHIFT - PAGE_SHIFT);
+}
+
+/* A byte position of read() and write(): its region, */
+static inline u64 mmfd_pos_to_index(u64 pos)
+{
+	return pos >> MMFD_REGION_SHIFT;
+}
+
+/* and the offset in that region. */
+static inline u64 mmfd_pos_to_rel(u64 pos)
+{
+	return pos & (MMFD_REGION_MAX_SIZE - 1);
+}
 
 struct mmfd_region;
 
