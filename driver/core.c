@@ -577,38 +577,70 @@ static int mmfd_fsync(struct file *file, loff_t start, loff_t end,
 	return ret;
 }
 
-/*
- * Read the caller's argsz, refuse one shorter than @minsz, and never touch
- * a byte past it.
+/**
+ * mmfd_argsz_in() - read an ioctl argument that starts with its u32 argsz
+ * @arg:	the caller's argument
+ * @karg:	the kernel's copy of it, whose first member is argsz
+ * @insz:	bytes of @arg to copy into @karg (0: none but argsz)
+ * @minsz:	the smallest argsz accepted; not less than @insz
+ *
+ * Refuses an argsz shorter than @minsz, and never touches a byte of @arg
+ * past @insz.  On success @karg's argsz is the caller's, for
+ * mmfd_argsz_out().
+ *
+ * Return: 0, -EFAULT, or -EINVAL (argsz too short).
  */
-static int mmfd_get_argsz(void __user *arg, u32 minsz, u32 *argsz)
+int mmfd_argsz_in(void __user *arg, void *karg, u32 insz, u32 minsz)
 {
-	if (get_user(*argsz, (u32 __user *)arg))
+	u32 argsz;
+
+	if (get_user(argsz, (u32 __user *)arg))
 		return -EFAULT;
-	return *argsz < minsz ? -EINVAL : 0;
+	if (argsz < minsz)
+		return -EINVAL;
+	if (insz && copy_from_user(karg, arg, insz))
+		return -EFAULT;
+	*(u32 *)karg = argsz;
+	return 0;
+}
+
+/**
+ * mmfd_argsz_out() - copy an ioctl argument back to its caller
+ * @arg:	the caller's argument
+ * @karg:	the kernel's copy, its argsz still the caller's from
+ *		mmfd_argsz_in()
+ * @size:	size of the kernel's structure, the argsz the caller gets
+ *
+ * Copies no more than the caller's argsz, so an older caller with a
+ * shorter structure gets its part of it.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int mmfd_argsz_out(void __user *arg, void *karg, u32 size)
+{
+	u32 argsz = *(u32 *)karg;
+
+	*(u32 *)karg = size;
+	return copy_to_user(arg, karg, min(argsz, size)) ? -EFAULT : 0;
 }
 
 static long mmfd_ioctl_device_info(struct mmfd_device *mdev,
 				   void __user *arg)
 {
 	struct mmfdev_device_info info = { };
-	u32 argsz;
 	int ret;
 
-	ret = mmfd_get_argsz(arg, offsetofend(typeof(info), name), &argsz);
+	ret = mmfd_argsz_in(arg, &info, 0, offsetofend(typeof(info), name));
 	if (ret)
 		return ret;
 
-	info.argsz = sizeof(info);
 	info.api_version = MMFDEV_API_VERSION;
 	info.num_regions = mdev->nr_regions;
 	info.page_size = PAGE_SIZE;
 	info.num_events = mdev->nr_events;
 	strscpy(info.name, mdev->name, sizeof(info.name));
 
-	if (copy_to_user(arg, &info, min_t(u32, argsz, sizeof(info))))
-		return -EFAULT;
-	return 0;
+	return mmfd_argsz_out(arg, &info, sizeof(info));
 }
 
 static int mmfd_fill_region_info(struct mmfd_device *mdev, u32 index,
@@ -643,27 +675,21 @@ static long mmfd_ioctl_region_info(struct mmfd_device *mdev,
 				   void __user *arg)
 {
 	struct mmfdev_region_info info = { };
-	u32 __user *uindex = arg + offsetof(typeof(info), index);
-	u32 argsz, index;
 	int ret;
 
-	ret = mmfd_get_argsz(arg, offsetofend(typeof(info), cache_offset),
-			     &argsz);
+	ret = mmfd_argsz_in(arg, &info, offsetofend(typeof(info), index),
+			    offsetofend(typeof(info), cache_offset));
 	if (ret)
 		return ret;
-	if (get_user(index, uindex))
-		return -EFAULT;
 
 	down_read(&mdev->lock);
-	ret = mdev->dead ? -ENODEV : mmfd_fill_region_info(mdev, index, &info);
+	ret = mdev->dead ? -ENODEV :
+	      mmfd_fill_region_info(mdev, info.index, &info);
 	up_read(&mdev->lock);
 	if (ret)
 		return ret;
 
-	info.argsz = sizeof(info);
-	if (copy_to_user(arg, &info, min_t(u32, argsz, sizeof(info))))
-		return -EFAULT;
-	return 0;
+	return mmfd_argsz_out(arg, &info, sizeof(info));
 }
 
 /*
@@ -697,15 +723,12 @@ static long mmfd_ioctl_mapping_info(struct mmfd_device *mdev,
 	struct mmfdev_mapping_info info = { };
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
-	u32 argsz;
 	int ret;
 
-	ret = mmfd_get_argsz(arg, offsetofend(typeof(info), cache_mode),
-			     &argsz);
+	ret = mmfd_argsz_in(arg, &info, offsetofend(typeof(info), addr),
+			    offsetofend(typeof(info), cache_mode));
 	if (ret)
 		return ret;
-	if (copy_from_user(&info, arg, offsetofend(typeof(info), addr)))
-		return -EFAULT;
 	if (!mm)
 		return -EINVAL;
 
@@ -722,11 +745,8 @@ static long mmfd_ioctl_mapping_info(struct mmfd_device *mdev,
 	info.cache_mode = MMFD_VMA_MODE(vma);
 	mmap_read_unlock(mm);
 
-	info.argsz = sizeof(info);
 	info.flags = 0;
-	if (copy_to_user(arg, &info, min_t(u32, argsz, sizeof(info))))
-		return -EFAULT;
-	return 0;
+	return mmfd_argsz_out(arg, &info, sizeof(info));
 }
 
 /* The handlers take mdev->lock themselves, and never around a user copy. */

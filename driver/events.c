@@ -223,31 +223,6 @@ __poll_t mmfd_events_poll(struct mmfd_file *mf, struct file *file,
 	return 0;
 }
 
-/*
- * Copy in the first @minsz bytes of an argsz-style argument, after
- * checking @argsz; the rest of the caller's structure is left alone.
- */
-static int mmfd_event_arg(void __user *arg, void *karg, u32 minsz)
-{
-	u32 argsz;
-
-	if (get_user(argsz, (u32 __user *)arg))
-		return -EFAULT;
-	if (argsz < minsz)
-		return -EINVAL;
-	if (copy_from_user(karg, arg, minsz))
-		return -EFAULT;
-	return 0;
-}
-
-/* Copy out at most the caller's argsz bytes of @karg, which knows @size. */
-static int mmfd_event_out(void __user *arg, void *karg, u32 argsz,
-			  u32 size)
-{
-	*(u32 *)karg = size;
-	return copy_to_user(arg, karg, min(argsz, size)) ? -EFAULT : 0;
-}
-
 static struct mmfd_event *mmfd_event_get(struct mmfd_device *mdev,
 					 u32 index)
 {
@@ -257,12 +232,13 @@ static struct mmfd_event *mmfd_event_get(struct mmfd_device *mdev,
 static long mmfd_ioctl_event_info(struct mmfd_file *mf, void __user *arg)
 {
 	struct mmfdev_event_info info = { };
+	u32 minsz = offsetofend(typeof(info), name);
 	struct mmfd_event *ev;
 	bool masked;
 	u64 count;
 	int ret;
 
-	ret = mmfd_event_arg(arg, &info, offsetofend(typeof(info), name));
+	ret = mmfd_argsz_in(arg, &info, minsz, minsz);
 	if (ret)
 		return ret;
 	ev = mmfd_event_get(mf->mdev, info.index);
@@ -274,18 +250,19 @@ static long mmfd_ioctl_event_info(struct mmfd_file *mf, void __user *arg)
 	info.flags = ev->flags | (masked ? MMFDEV_EVENT_FLAG_MASKED : 0);
 	info.reserved = 0;
 	strscpy(info.name, ev->name, sizeof(info.name));
-	return mmfd_event_out(arg, &info, info.argsz, sizeof(info));
+	return mmfd_argsz_out(arg, &info, sizeof(info));
 }
 
 static long mmfd_ioctl_event_status(struct mmfd_file *mf,
 				    void __user *arg)
 {
 	struct mmfdev_event_status st = { };
+	u32 minsz = offsetofend(typeof(st), timestamp_ns);
 	struct mmfd_event *ev;
 	u64 count, last_ns, seen;
 	int ret;
 
-	ret = mmfd_event_arg(arg, &st, offsetofend(typeof(st), timestamp_ns));
+	ret = mmfd_argsz_in(arg, &st, minsz, minsz);
 	if (ret)
 		return ret;
 	ev = mmfd_event_get(mf->mdev, st.index);
@@ -299,7 +276,7 @@ static long mmfd_ioctl_event_status(struct mmfd_file *mf,
 	st.count = count;
 	st.new_events = count - seen;
 	st.timestamp_ns = last_ns;
-	return mmfd_event_out(arg, &st, st.argsz, sizeof(st));
+	return mmfd_argsz_out(arg, &st, sizeof(st));
 }
 
 /* What a waiter waits for: the device gone, or a pending line. */
@@ -315,11 +292,12 @@ static long mmfd_ioctl_event_wait(struct mmfd_file *mf, void __user *arg)
 {
 	struct mmfd_device *mdev = mf->mdev;
 	struct mmfdev_event_wait w = { };
+	u32 minsz = offsetofend(typeof(w), pending);
 	u64 all = mdev->nr_events ? GENMASK_ULL(mdev->nr_events - 1, 0) : 0;
 	u64 pending = 0;
 	long ret;
 
-	ret = mmfd_event_arg(arg, &w, offsetofend(typeof(w), pending));
+	ret = mmfd_argsz_in(arg, &w, minsz, minsz);
 	if (ret)
 		return ret;
 	if (w.flags || w.lines & ~all || !all)
@@ -346,7 +324,7 @@ static long mmfd_ioctl_event_wait(struct mmfd_file *mf, void __user *arg)
 	if (ret)
 		return -EINTR;
 	w.pending = pending;
-	return mmfd_event_out(arg, &w, w.argsz, sizeof(w));
+	return mmfd_argsz_out(arg, &w, sizeof(w));
 }
 
 static long mmfd_ioctl_event_unmask(struct mmfd_file *mf,
@@ -354,12 +332,13 @@ static long mmfd_ioctl_event_unmask(struct mmfd_file *mf,
 {
 	struct mmfd_device *mdev = mf->mdev;
 	struct mmfdev_event_line line;
+	u32 minsz = offsetofend(typeof(line), index);
 	struct mmfd_event *ev;
 	unsigned long flags;
 	bool was_masked;
 	int ret;
 
-	ret = mmfd_event_arg(arg, &line, offsetofend(typeof(line), index));
+	ret = mmfd_argsz_in(arg, &line, minsz, minsz);
 	if (ret)
 		return ret;
 	ev = mmfd_event_get(mdev, line.index);
@@ -388,10 +367,11 @@ static long mmfd_ioctl_event_ring(struct mmfd_file *mf, struct file *file,
 				  void __user *arg)
 {
 	struct mmfdev_event_line line;
+	u32 minsz = offsetofend(typeof(line), index);
 	struct mmfd_event *ev;
 	int ret;
 
-	ret = mmfd_event_arg(arg, &line, offsetofend(typeof(line), index));
+	ret = mmfd_argsz_in(arg, &line, minsz, minsz);
 	if (ret)
 		return ret;
 	ev = mmfd_event_get(mf->mdev, line.index);
@@ -409,12 +389,13 @@ static long mmfd_ioctl_event_eventfd(struct mmfd_file *mf,
 				     void __user *arg)
 {
 	struct mmfdev_event_eventfd req;
+	u32 minsz = offsetofend(typeof(req), flags);
 	struct eventfd_ctx *ctx = NULL, *old;
 	struct mmfd_event *ev;
 	unsigned long flags;
 	int ret;
 
-	ret = mmfd_event_arg(arg, &req, offsetofend(typeof(req), flags));
+	ret = mmfd_argsz_in(arg, &req, minsz, minsz);
 	if (ret)
 		return ret;
 	ev = mmfd_event_get(mf->mdev, req.index);

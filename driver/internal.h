@@ -250,6 +250,10 @@ void mmfd_device_put(struct mmfd_device *mdev);
 int mmfd_device_register(struct mmfd_device *mdev);
 void mmfd_device_unregister(struct mmfd_device *mdev);
 
+/* ioctl arguments that start with their size, argsz (core.c) */
+int mmfd_argsz_in(void __user *arg, void *karg, u32 insz, u32 minsz);
+int mmfd_argsz_out(void __user *arg, void *karg, u32 size);
+
 /**
  * enum mmfd_claim - how an MMIO region holds its range
  * @MMFD_CLAIM_HELD:	the bus glue holds it already (PCI)
