@@ -167,36 +167,34 @@ static int mmfd_of_probe(struct platform_device *pdev)
 		ret = mmfd_of_add_reg(pdev, &mdev->regions[i], i, shared);
 		if (ret) {
 			dev_err(&pdev->dev, "reg %u: %d\n", i, ret);
-			goto put_device;
+			goto remove_device;
 		}
 	}
 	for (i = 0; i < nr_rmem; i++) {
 		ret = mmfd_of_add_rmem(pdev, &mdev->regions[nr_reg + i], i);
 		if (ret) {
 			dev_err(&pdev->dev, "memory-region %u: %d\n", i, ret);
-			goto put_device;
+			goto remove_device;
 		}
 	}
 
 	ret = mmfd_of_setup_events(pdev, mdev);
 	if (ret) {
 		dev_err_probe(&pdev->dev, ret, "interrupts\n");
-		goto free_irqs;
+		goto remove_device;
 	}
 
 	ret = mmfd_device_register(mdev);
 	if (ret)
-		goto free_irqs;
+		goto remove_device;
 
 	platform_set_drvdata(pdev, mdev);
 	dev_info(&pdev->dev, "exposed as /dev/%s, %u event lines\n", name,
 		 mdev->nr_events);
 	return 0;
 
-free_irqs:
-	mmfd_events_free_irqs(mdev);
-put_device:
-	mmfd_device_put(mdev);
+remove_device:
+	mmfd_device_remove(mdev);
 	return ret;
 }
 
@@ -205,10 +203,7 @@ static void mmfd_of_remove(struct platform_device *pdev)
 	struct mmfd_device *mdev = platform_get_drvdata(pdev);
 
 	/* Waiters are woken first; the handlers' lines outlive the irqs. */
-	mmfd_device_get(mdev);
-	mmfd_device_unregister(mdev);
-	mmfd_events_free_irqs(mdev);
-	mmfd_device_put(mdev);
+	mmfd_device_remove(mdev);
 }
 
 static const struct of_device_id mmfd_of_match[] = {

@@ -127,16 +127,16 @@ int mmfd_bus_param_init(void)
 
 	ret = phys_add_regions(list, nr);
 	if (ret)
-		goto put_device;
+		goto remove_device;
 
 	ret = mmfd_device_register(phys_dev);
 	if (ret)
-		goto put_device;
+		goto remove_device;
 	kfree(list);
 	return 0;
 
-put_device:
-	mmfd_device_put(phys_dev);
+remove_device:
+	mmfd_device_remove(phys_dev);
 free_list:
 	phys_dev = NULL;
 	kfree(list);
@@ -146,5 +146,5 @@ free_list:
 void mmfd_bus_param_exit(void)
 {
 	if (phys_dev)
-		mmfd_device_unregister(phys_dev);
+		mmfd_device_remove(phys_dev);
 }

@@ -188,7 +188,7 @@ static int mmfd_pci_probe(struct pci_dev *pdev,
 						    pci_resource_start(pdev, bar),
 						    len, MMFD_CLAIM_HELD);
 			if (ret)
-				goto put_device;
+				goto remove_device;
 		} else if (len) {
 			mmfd_region_ioport_init(region, rname, len);
 		} else {
@@ -199,23 +199,21 @@ static int mmfd_pci_probe(struct pci_dev *pdev,
 	nvec = mmfd_pci_alloc_vectors(pdev);
 	ret = mmfd_pci_setup_events(pdev, mdev, nvec);
 	if (ret)
-		goto free_irqs;
+		goto remove_device;
 
 	ret = mmfd_device_register(mdev);
 	if (ret)
-		goto free_irqs;
+		goto remove_device;
 
 	pci_set_drvdata(pdev, mdev);
 	dev_info(&pdev->dev, "exposed as /dev/%s, %u event lines\n", name,
 		 mdev->nr_events);
 	return 0;
 
-free_irqs:
-	mmfd_events_free_irqs(mdev);
+remove_device:
+	mmfd_device_remove(mdev);
 	if (nvec)
 		pci_free_irq_vectors(pdev);
-put_device:
-	mmfd_device_put(mdev);
 release_regions:
 	pci_release_regions(pdev);
 disable_device:
@@ -228,15 +226,11 @@ static void mmfd_pci_remove(struct pci_dev *pdev)
 	struct mmfd_device *mdev = pci_get_drvdata(pdev);
 
 	/*
-	 * Revokes every mapping before the BARs are given back, and wakes
-	 * every event waiter; the interrupts go after that, while our
-	 * reference keeps the lines their handlers use.
+	 * Revokes every mapping before the BARs are given back, wakes every
+	 * event waiter, and frees the interrupts before their vectors go.
 	 */
-	mmfd_device_get(mdev);
-	mmfd_device_unregister(mdev);
-	mmfd_events_free_irqs(mdev);
+	mmfd_device_remove(mdev);
 	pci_free_irq_vectors(pdev);
-	mmfd_device_put(mdev);
 	pci_release_regions(pdev);
 	pci_disable_device(pdev);
 }

@@ -72,20 +72,20 @@ int mmfd_bus_ram_init(void)
 
 	ret = mmfd_region_ram_init(&default_dev->regions[0], "ram", ram_size);
 	if (ret)
-		goto put_device;
+		goto remove_device;
 
 	ret = mmfd_device_register(default_dev);
 	if (ret)
-		goto put_device;
+		goto remove_device;
 
 	return 0;
 
-put_device:
-	mmfd_device_put(default_dev);
+remove_device:
+	mmfd_device_remove(default_dev);
 	return ret;
 }
 
 void mmfd_bus_ram_exit(void)
 {
-	mmfd_device_unregister(default_dev);
+	mmfd_device_remove(default_dev);
 }

@@ -270,7 +270,8 @@ static void mmfd_device_release(struct kref *ref)
  * @name:	node name; the node appears as /dev/@name
  * @nr_regions:	number of regions the bus glue will fill in
  *
- * Return: the device, holding one reference, or an ERR_PTR().
+ * Return: the device, holding the reference that mmfd_device_remove()
+ * drops, or an ERR_PTR().
  */
 struct mmfd_device *mmfd_device_alloc(const char *name,
 				      unsigned int nr_regions)
@@ -300,20 +301,8 @@ struct mmfd_device *mmfd_device_alloc(const char *name,
 	return mdev;
 }
 
-/**
- * mmfd_device_get() - take a reference, e.g. across unregistering
- * @mdev:	the device
- */
-void mmfd_device_get(struct mmfd_device *mdev)
-{
-	kref_get(&mdev->ref);
-}
-
-/**
- * mmfd_device_put() - drop a reference; the last one frees the regions
- * @mdev:	the device
- */
-void mmfd_device_put(struct mmfd_device *mdev)
+/* Drop a reference; the last one frees the regions. */
+static void mmfd_device_put(struct mmfd_device *mdev)
 {
 	kref_put(&mdev->ref, mmfd_device_release);
 }
@@ -873,21 +862,20 @@ int mmfd_device_register(struct mmfd_device *mdev)
 	mdev->misc.fops = &mmfd_fops;
 	mdev->misc.mode = 0600;
 	mdev->misc.groups = mmfd_groups;
-	return misc_register(&mdev->misc);
+	ret = misc_register(&mdev->misc);
+	if (!ret)
+		mdev->registered = true;
+	return ret;
 }
 
-/**
- * mmfd_device_unregister() - revoke everything and remove the node
- * @mdev:	a registered device
- *
- * When this returns, no user mapping points at the device's memory any
- * more, the regions have given back their resources, every event waiter
- * has been woken to return -ENODEV, no line is unmasked any more, and
- * calls on files that are still open fail with -ENODEV.  The bus glue may
- * then let the memory go and free its interrupts (holding a reference
- * from mmfd_device_get() until it has).
+/*
+ * Revoke everything and remove the node: when this returns, no user
+ * mapping points at the device's memory any more, the regions have given
+ * back their resources, every event waiter has been woken to return
+ * -ENODEV, no line is unmasked any more, and calls on files that are
+ * still open fail with -ENODEV.
  */
-void mmfd_device_unregister(struct mmfd_device *mdev)
+static void mmfd_device_unregister(struct mmfd_device *mdev)
 {
 	misc_deregister(&mdev->misc);
 
@@ -898,6 +886,23 @@ void mmfd_device_unregister(struct mmfd_device *mdev)
 	up_write(&mdev->lock);
 	/* Every waiter sees dead and returns -ENODEV. */
 	wake_up_all(&mdev->event_wq);
+}
 
+/**
+ * mmfd_device_remove() - take a device away from its bus glue
+ * @mdev:	the device, registered or not (a probe's error path)
+ *
+ * The one order for every glue's remove and probe error path: unregister
+ * the device (see mmfd_device_unregister()), then free the interrupts of
+ * its event lines, whose handlers use the lines until then, then drop
+ * the glue's reference.  Open files keep the device until they are
+ * closed.  When this returns, the glue may give its bus back the memory
+ * and the interrupt vectors.
+ */
+void mmfd_device_remove(struct mmfd_device *mdev)
+{
+	if (mdev->registered)
+		mmfd_device_unregister(mdev);
+	mmfd_events_free_irqs(mdev);
 	mmfd_device_put(mdev);
 }

@@ -14,10 +14,10 @@
  * mmfd_event_init() before registering the device and fires them from
  * its handlers with mmfd_event_fire().  A level-triggered line is masked
  * by the glue's handler and unmasked through the line's ops when
- * userspace asks.  On removal the glue takes a reference, unregisters the
- * device (which wakes every waiter with -ENODEV and stops unmasking), frees
- * its interrupts, then drops the reference: a handler never sees a freed
- * line.
+ * userspace asks.  On removal mmfd_device_remove() unregisters the device
+ * (which wakes every waiter with -ENODEV and stops unmasking), frees the
+ * interrupts, then drops the glue's reference: a handler never sees a
+ * freed line.
  *
  * Doorbells come after the hardware lines; every device has the number
  * the "doorbells" parameter says.

@@ -7,7 +7,8 @@
  * memory, I/O ports) supplies a struct mmfd_region_ops and never sees a
  * file.  Bus glue (the default device, PCI, device tree, the phys
  * parameter) only discovers regions and hands a filled struct
- * mmfd_device to mmfd_device_register().
+ * mmfd_device to mmfd_device_register(); mmfd_device_remove() takes it
+ * back.
  */
 #ifndef _MMFD_INTERNAL_H
 #define _MMFD_INTERNAL_H
@@ -201,9 +202,11 @@ struct mmfd_event {
 
 /**
  * struct mmfd_device - one /dev node and its regions
- * @ref:	an open file holds a reference, so does the registration
+ * @ref:	an open file holds a reference, so does the bus glue until
+ *		mmfd_device_remove()
  * @lock:	readers: every file operation; writer: unregistration
  * @dead:	set once the device left its bus; then calls get -ENODEV
+ * @registered:	the node exists (mmfd_device_register() succeeded)
  * @inode:	owns the address_space every open file shares, so that
  *		unregistration can zap all user mappings at once
  * @misc:	the character device
@@ -218,6 +221,7 @@ struct mmfd_device {
 	struct kref ref;
 	struct rw_semaphore lock;
 	bool dead;
+	bool registered;
 	struct inode *inode;
 	struct miscdevice misc;
 	char name[MMFDEV_NAME_MAX];
@@ -245,10 +249,8 @@ void mmfd_core_exit(void);
 
 struct mmfd_device *mmfd_device_alloc(const char *name,
 				      unsigned int nr_regions);
-void mmfd_device_get(struct mmfd_device *mdev);
-void mmfd_device_put(struct mmfd_device *mdev);
 int mmfd_device_register(struct mmfd_device *mdev);
-void mmfd_device_unregister(struct mmfd_device *mdev);
+void mmfd_device_remove(struct mmfd_device *mdev);
 
 /* ioctl arguments that start with their size, argsz (core.c) */
 int mmfd_argsz_in(void __user *arg, void *karg, u32 insz, u32 minsz);
