@@ -3,8 +3,8 @@
  * Every difference between the kernel versions mmfdev builds against lives
  * here, and nowhere else.
  */
-#ifndef _MMFDEV_COMPAT_H
-#define _MMFDEV_COMPAT_H
+#ifndef _MMFD_COMPAT_H
+#define _MMFD_COMPAT_H
 
 #include <linux/eventfd.h>
 #include <linux/fs.h>
@@ -33,17 +33,17 @@ static inline void vm_flags_clear(struct vm_area_struct *vma,
  * void, and 6.13 dropped .remove_new, which had done so since 6.3.
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
-#define MMFDEV_PLATFORM_REMOVE	remove_new
+#define MMFD_PLATFORM_REMOVE	remove_new
 #else
-#define MMFDEV_PLATFORM_REMOVE	remove
+#define MMFD_PLATFORM_REMOVE	remove
 #endif
 
 /*
  * Run another file's mmap on a VMA handed over to it (vma_set_file()):
  * 6.17 renamed call_mmap() to vfs_mmap().
  */
-static inline int mmfdev_file_mmap(struct file *file,
-				   struct vm_area_struct *vma)
+static inline int mmfd_file_mmap(struct file *file,
+				 struct vm_area_struct *vma)
 {
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0)
 	return call_mmap(file, vma);
@@ -56,9 +56,9 @@ static inline int mmfdev_file_mmap(struct file *file,
  * An unlinked shmem file on @mnt, with no commitment charged up front:
  * 7.0 passes the VMA flags as a vma_flags_t.
  */
-static inline struct file *mmfdev_shmem_file_setup(struct vfsmount *mnt,
-						   const char *name,
-						   loff_t size)
+static inline struct file *mmfd_shmem_file_setup(struct vfsmount *mnt,
+						 const char *name,
+						 loff_t size)
 {
 #if LINUX_VERSION_CODE < KERNEL_VERSION(7, 0, 0)
 	return shmem_file_setup_with_mnt(mnt, name, size, VM_NORESERVE);
@@ -75,13 +75,13 @@ static inline struct file *mmfdev_shmem_file_setup(struct vfsmount *mnt,
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) && \
 	IS_ENABLED(CONFIG_ARCH_SUPPORTS_PMD_PFNMAP)
-#define MMFDEV_HUGE_PFNMAP	1
+#define MMFD_HUGE_PFNMAP	1
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0)
 #include <linux/pfn_t.h>
 #endif
 
-static inline vm_fault_t mmfdev_insert_pfn_pmd(struct vm_fault *vmf,
-					       unsigned long pfn, bool write)
+static inline vm_fault_t mmfd_insert_pfn_pmd(struct vm_fault *vmf,
+					     unsigned long pfn, bool write)
 {
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0)
 	return vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV), write);
@@ -92,7 +92,7 @@ static inline vm_fault_t mmfdev_insert_pfn_pmd(struct vm_fault *vmf,
 #endif
 
 /* 6.8 made eventfd_signal() always add one. */
-static inline void mmfdev_eventfd_signal(struct eventfd_ctx *ctx)
+static inline void mmfd_eventfd_signal(struct eventfd_ctx *ctx)
 {
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
 	eventfd_signal(ctx, 1);
@@ -106,4 +106,4 @@ static inline void mmfdev_eventfd_signal(struct eventfd_ctx *ctx)
 #define PCI_IRQ_INTX	PCI_IRQ_LEGACY
 #endif
 
-#endif /* _MMFDEV_COMPAT_H */
+#endif /* _MMFD_COMPAT_H */

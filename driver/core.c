@@ -3,7 +3,7 @@
  * mmfdev core: the character device, its file operations and the region
  * table.  Nothing here knows what kind of memory a region is.
  *
- * The path of a mapping: mmap() -> mmfdev_mmap() -> region and cache mode
+ * The path of a mapping: mmap() -> mmfd_mmap() -> region and cache mode
  * from the offset -> region->ops->mmap() -> page tables.
  *
  * Lifetime: a device can leave its bus (PCI unbind, removal) while files
@@ -37,58 +37,55 @@
 #include <linux/uaccess.h>
 
 #include "compat.h"
-#include "mmfdev.h"
-
-/* Pages per region window. */
-#define MMFDEV_WINDOW_PAGES	(1UL << (MMFDEV_REGION_SHIFT - PAGE_SHIFT))
+#include "internal.h"
 
 /* A private filesystem whose inodes give each device its address_space. */
-#define MMFDEV_FS_MAGIC		0x6d6d6664	/* "mmfd" */
+#define MMFD_FS_MAGIC		0x6d6d6664	/* "mmfd" */
 
-static struct vfsmount *mmfdev_mnt;
+static struct vfsmount *mmfd_mnt;
 
-static int mmfdev_fs_init_fs_context(struct fs_context *fc)
+static int mmfd_fs_init_fs_context(struct fs_context *fc)
 {
-	return init_pseudo(fc, MMFDEV_FS_MAGIC) ? 0 : -ENOMEM;
+	return init_pseudo(fc, MMFD_FS_MAGIC) ? 0 : -ENOMEM;
 }
 
 /*
  * No .owner: the mount would pin the module for good.  The module unmounts
  * it on exit, when no device (so no inode) is left.
  */
-static struct file_system_type mmfdev_fs_type = {
+static struct file_system_type mmfd_fs_type = {
 	.name = "mmfdev",
-	.init_fs_context = mmfdev_fs_init_fs_context,
+	.init_fs_context = mmfd_fs_init_fs_context,
 	.kill_sb = kill_anon_super,
 };
 
 /* Set up what every device needs; called once at module load. */
-int mmfdev_core_init(void)
+int mmfd_core_init(void)
 {
-	mmfdev_mnt = kern_mount(&mmfdev_fs_type);
-	return PTR_ERR_OR_ZERO(mmfdev_mnt);
+	mmfd_mnt = kern_mount(&mmfd_fs_type);
+	return PTR_ERR_OR_ZERO(mmfd_mnt);
 }
 
-void mmfdev_core_exit(void)
+void mmfd_core_exit(void)
 {
-	kern_unmount(mmfdev_mnt);
+	kern_unmount(mmfd_mnt);
 }
 
 /* The device of one of our files. */
-static struct mmfdev_device *mmfdev_of(struct file *file)
+static struct mmfd_device *mmfd_of(struct file *file)
 {
-	struct mmfdev_file *mf = file->private_data;
+	struct mmfd_file *mf = file->private_data;
 
 	return mf->mdev;
 }
 
 /* What a mapping records in vm_private_data: its region and cache mode. */
-#define MMFDEV_VMA_TAG(index, mode)	((void *)(((index) << 8) | (mode)))
-#define MMFDEV_VMA_INDEX(vma)	((unsigned long)(vma)->vm_private_data >> 8)
-#define MMFDEV_VMA_MODE(vma)	((unsigned long)(vma)->vm_private_data & 0xff)
+#define MMFD_VMA_TAG(index, mode)	((void *)(((index) << 8) | (mode)))
+#define MMFD_VMA_INDEX(vma)	((unsigned long)(vma)->vm_private_data >> 8)
+#define MMFD_VMA_MODE(vma)	((unsigned long)(vma)->vm_private_data & 0xff)
 
-static struct mmfdev_region *mmfdev_region_get(struct mmfdev_device *mdev,
-					       u64 index)
+static struct mmfd_region *mmfd_region_get(struct mmfd_device *mdev,
+					   u64 index)
 {
 	if (index >= mdev->nr_regions || !mdev->regions[index].ops)
 		return NULL;
@@ -99,8 +96,8 @@ static struct mmfdev_region *mmfdev_region_get(struct mmfdev_device *mdev,
  * The one bounds check: are pages [@pgoff, @pgoff + @npages) inside
  * @region?  Done in page units, so nothing can wrap.
  */
-static bool mmfdev_pages_inside(const struct mmfdev_region *region,
-				unsigned long pgoff, unsigned long npages)
+static bool mmfd_pages_inside(const struct mmfd_region *region,
+			      unsigned long pgoff, unsigned long npages)
 {
 	u64 total = region->size >> PAGE_SHIFT;
 
@@ -111,19 +108,19 @@ static bool mmfdev_pages_inside(const struct mmfdev_region *region,
  * Region whose window holds byte @pos of the node, and the offset of @pos
  * inside it.  Used by read() and write(); mmap() works in pages.
  */
-static struct mmfdev_region *mmfdev_region_at(struct mmfdev_device *mdev,
-					      loff_t pos, u64 *rel)
+static struct mmfd_region *mmfd_region_at(struct mmfd_device *mdev,
+					  loff_t pos, u64 *rel)
 {
-	*rel = (u64)pos & (MMFDEV_REGION_MAX_SIZE - 1);
-	return mmfdev_region_get(mdev, (u64)pos >> MMFDEV_REGION_SHIFT);
+	*rel = mmfd_pos_to_rel(pos);
+	return mmfd_region_get(mdev, mmfd_pos_to_index(pos));
 }
 
 /*
  * Can @region take an access of @count bytes at @rel?  A sized region takes
  * one naturally aligned access of 1, 2, 4 or 8 bytes, inside the region.
  */
-static int mmfdev_check_access(const struct mmfdev_region *region, u64 rel,
-			       size_t count)
+static int mmfd_check_access(const struct mmfd_region *region, u64 rel,
+			     size_t count)
 {
 	if (!(region->flags & MMFDEV_REGION_FLAG_SIZED))
 		return 0;
@@ -136,38 +133,38 @@ static int mmfdev_check_access(const struct mmfdev_region *region, u64 rel,
 	return 0;
 }
 
-static vm_fault_t mmfdev_vm_fault(struct vm_fault *vmf)
+static vm_fault_t mmfd_vm_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct mmfdev_device *mdev = mmfdev_of(vma->vm_file);
-	unsigned long pgoff = (vma->vm_pgoff & (MMFDEV_WINDOW_PAGES - 1)) +
+	struct mmfd_device *mdev = mmfd_of(vma->vm_file);
+	unsigned long pgoff = mmfd_pgoff_to_page(vma->vm_pgoff) +
 			      ((vmf->address - vma->vm_start) >> PAGE_SHIFT);
-	struct mmfdev_region *region;
+	struct mmfd_region *region;
 	vm_fault_t ret = VM_FAULT_SIGBUS;
 
 	down_read(&mdev->lock);
-	region = mmfdev_region_get(mdev, MMFDEV_VMA_INDEX(vma));
+	region = mmfd_region_get(mdev, MMFD_VMA_INDEX(vma));
 	if (!mdev->dead && region && region->ops->fault)
 		ret = region->ops->fault(region, vmf, pgoff);
 	up_read(&mdev->lock);
 	return ret;
 }
 
-#ifdef MMFDEV_HUGE_PFNMAP
+#ifdef MMFD_HUGE_PFNMAP
 /*
  * A whole PMD of device memory with one entry, where the VMA, the region
  * and the physical address line up; the core falls back to
- * mmfdev_vm_fault() otherwise.
+ * mmfd_vm_fault() otherwise.
  */
-static vm_fault_t mmfdev_vm_huge_fault(struct vm_fault *vmf,
-				       unsigned int order)
+static vm_fault_t mmfd_vm_huge_fault(struct vm_fault *vmf,
+				     unsigned int order)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct mmfdev_device *mdev = mmfdev_of(vma->vm_file);
+	struct mmfd_device *mdev = mmfd_of(vma->vm_file);
 	unsigned long addr = vmf->address & PMD_MASK;
-	unsigned long pgoff = (vma->vm_pgoff & (MMFDEV_WINDOW_PAGES - 1)) +
+	unsigned long pgoff = mmfd_pgoff_to_page(vma->vm_pgoff) +
 			      ((addr - vma->vm_start) >> PAGE_SHIFT);
-	struct mmfdev_region *region;
+	struct mmfd_region *region;
 	vm_fault_t ret = VM_FAULT_FALLBACK;
 
 	if (order != PMD_SHIFT - PAGE_SHIFT || addr < vma->vm_start ||
@@ -175,11 +172,11 @@ static vm_fault_t mmfdev_vm_huge_fault(struct vm_fault *vmf,
 		return VM_FAULT_FALLBACK;
 
 	down_read(&mdev->lock);
-	region = mmfdev_region_get(mdev, MMFDEV_VMA_INDEX(vma));
+	region = mmfd_region_get(mdev, MMFD_VMA_INDEX(vma));
 	if (mdev->dead)
 		ret = VM_FAULT_SIGBUS;
 	else if (region && region->ops->huge_fault &&
-		 mmfdev_pages_inside(region, pgoff, PMD_SIZE >> PAGE_SHIFT))
+		 mmfd_pages_inside(region, pgoff, PMD_SIZE >> PAGE_SHIFT))
 		ret = region->ops->huge_fault(region, vmf, pgoff);
 	up_read(&mdev->lock);
 	return ret;
@@ -191,20 +188,20 @@ static vm_fault_t mmfdev_vm_huge_fault(struct vm_fault *vmf,
  * access through the region, in naturally aligned pieces of at most 8
  * bytes, so that a register block sees the accesses it can take.
  */
-static int mmfdev_vm_access(struct vm_area_struct *vma, unsigned long addr,
-			    void *buf, int len, int write)
+static int mmfd_vm_access(struct vm_area_struct *vma, unsigned long addr,
+			  void *buf, int len, int write)
 {
-	struct mmfdev_device *mdev = mmfdev_of(vma->vm_file);
-	u64 rel = ((u64)(vma->vm_pgoff & (MMFDEV_WINDOW_PAGES - 1)) <<
-		   PAGE_SHIFT) + (addr - vma->vm_start);
-	struct mmfdev_region *region;
+	struct mmfd_device *mdev = mmfd_of(vma->vm_file);
+	u64 rel = ((u64)mmfd_pgoff_to_page(vma->vm_pgoff) << PAGE_SHIFT) +
+		  (addr - vma->vm_start);
+	struct mmfd_region *region;
 	int done = 0, ret = 0;
 
 	if (write && !(vma->vm_flags & VM_WRITE))
 		return -EPERM;
 
 	down_read(&mdev->lock);
-	region = mmfdev_region_get(mdev, MMFDEV_VMA_INDEX(vma));
+	region = mmfd_region_get(mdev, MMFD_VMA_INDEX(vma));
 	if (mdev->dead || !region || rel >= region->size) {
 		up_read(&mdev->lock);
 		return -EIO;
@@ -229,12 +226,12 @@ static int mmfdev_vm_access(struct vm_area_struct *vma, unsigned long addr,
 	return done ? done : ret;
 }
 
-static const struct vm_operations_struct mmfdev_vm_ops = {
-	.fault = mmfdev_vm_fault,
-#ifdef MMFDEV_HUGE_PFNMAP
-	.huge_fault = mmfdev_vm_huge_fault,
+static const struct vm_operations_struct mmfd_vm_ops = {
+	.fault = mmfd_vm_fault,
+#ifdef MMFD_HUGE_PFNMAP
+	.huge_fault = mmfd_vm_huge_fault,
 #endif
-	.access = mmfdev_vm_access,
+	.access = mmfd_vm_access,
 };
 
 /*
@@ -242,12 +239,12 @@ static const struct vm_operations_struct mmfdev_vm_ops = {
  * leaves its bus (@final false), kinds whose memory owes nothing to the
  * bus keep it until the last reference goes (@final true).
  */
-static void mmfdev_regions_release(struct mmfdev_device *mdev, bool final)
+static void mmfd_regions_release(struct mmfd_device *mdev, bool final)
 {
 	unsigned int i;
 
 	for (i = 0; i < mdev->nr_regions; i++) {
-		struct mmfdev_region *region = &mdev->regions[i];
+		struct mmfd_region *region = &mdev->regions[i];
 
 		if (!region->ops || (!final && region->ops->outlives_bus))
 			continue;
@@ -257,37 +254,38 @@ static void mmfdev_regions_release(struct mmfdev_device *mdev, bool final)
 	}
 }
 
-static void mmfdev_device_release(struct kref *ref)
+static void mmfd_device_release(struct kref *ref)
 {
-	struct mmfdev_device *mdev = container_of(ref, struct mmfdev_device,
-						  ref);
+	struct mmfd_device *mdev = container_of(ref, struct mmfd_device,
+						ref);
 
-	mmfdev_regions_release(mdev, true);
-	mmfdev_events_free(mdev);
+	mmfd_regions_release(mdev, true);
+	mmfd_events_free(mdev);
 	iput(mdev->inode);
 	kfree(mdev);
 }
 
 /**
- * mmfdev_device_alloc() - allocate a device with an empty region table
+ * mmfd_device_alloc() - allocate a device with an empty region table
  * @name:	node name; the node appears as /dev/@name
  * @nr_regions:	number of regions the bus glue will fill in
  *
- * Return: the device, holding one reference, or an ERR_PTR().
+ * Return: the device, holding the reference that mmfd_device_remove()
+ * drops, or an ERR_PTR().
  */
-struct mmfdev_device *mmfdev_device_alloc(const char *name,
-					  unsigned int nr_regions)
+struct mmfd_device *mmfd_device_alloc(const char *name,
+				      unsigned int nr_regions)
 {
-	struct mmfdev_device *mdev;
+	struct mmfd_device *mdev;
 
-	if (!nr_regions || nr_regions > MMFDEV_MAX_REGIONS)
+	if (!nr_regions || nr_regions > MMFD_MAX_REGIONS)
 		return ERR_PTR(-EINVAL);
 
 	mdev = kzalloc(struct_size(mdev, regions, nr_regions), GFP_KERNEL);
 	if (!mdev)
 		return ERR_PTR(-ENOMEM);
 
-	mdev->inode = alloc_anon_inode(mmfdev_mnt->mnt_sb);
+	mdev->inode = alloc_anon_inode(mmfd_mnt->mnt_sb);
 	if (IS_ERR(mdev->inode)) {
 		struct inode *inode = mdev->inode;
 
@@ -303,30 +301,18 @@ struct mmfdev_device *mmfdev_device_alloc(const char *name,
 	return mdev;
 }
 
-/**
- * mmfdev_device_get() - take a reference, e.g. across unregistering
- * @mdev:	the device
- */
-void mmfdev_device_get(struct mmfdev_device *mdev)
+/* Drop a reference; the last one frees the regions. */
+static void mmfd_device_put(struct mmfd_device *mdev)
 {
-	kref_get(&mdev->ref);
+	kref_put(&mdev->ref, mmfd_device_release);
 }
 
-/**
- * mmfdev_device_put() - drop a reference; the last one frees the regions
- * @mdev:	the device
- */
-void mmfdev_device_put(struct mmfdev_device *mdev)
-{
-	kref_put(&mdev->ref, mmfdev_device_release);
-}
-
-static int mmfdev_open(struct inode *inode, struct file *file)
+static int mmfd_open(struct inode *inode, struct file *file)
 {
 	/* misc_open() set private_data and holds misc_mtx around this call. */
-	struct mmfdev_device *mdev = container_of(file->private_data,
-						  struct mmfdev_device, misc);
-	struct mmfdev_file *mf;
+	struct mmfd_device *mdev = container_of(file->private_data,
+						struct mmfd_device, misc);
+	struct mmfd_file *mf;
 	unsigned int i;
 
 	mf = kzalloc(struct_size(mf, seen, mdev->nr_events), GFP_KERNEL);
@@ -336,7 +322,7 @@ static int mmfdev_open(struct inode *inode, struct file *file)
 	mf->mdev = mdev;
 	/* A new file has seen what happened before it was opened. */
 	for (i = 0; i < mdev->nr_events; i++) {
-		struct mmfdev_event *ev = &mdev->events[i];
+		struct mmfd_event *ev = &mdev->events[i];
 		unsigned long flags;
 
 		spin_lock_irqsave(&ev->lock, flags);
@@ -351,16 +337,16 @@ static int mmfdev_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static int mmfdev_release(struct inode *inode, struct file *file)
+static int mmfd_release(struct inode *inode, struct file *file)
 {
-	struct mmfdev_file *mf = file->private_data;
+	struct mmfd_file *mf = file->private_data;
 
-	mmfdev_device_put(mf->mdev);
+	mmfd_device_put(mf->mdev);
 	kfree(mf);
 	return 0;
 }
 
-static pgprot_t mmfdev_pgprot(pgprot_t prot, unsigned int mode)
+static pgprot_t mmfd_pgprot(pgprot_t prot, unsigned int mode)
 {
 	switch (mode) {
 	case MMFDEV_CACHE_UC:
@@ -378,26 +364,25 @@ static pgprot_t mmfdev_pgprot(pgprot_t prot, unsigned int mode)
  * lock is dropped: changing its flags takes the VMA's own lock, which a
  * fault holds while it takes ours.
  */
-static int mmfdev_mmap_check(struct mmfdev_device *mdev,
-			     struct vm_area_struct *vma,
-			     struct mmfdev_region **regionp,
-			     const struct mmfdev_region_ops **opsp,
-			     unsigned long *modep)
+static int mmfd_mmap_check(struct mmfd_device *mdev,
+			   struct vm_area_struct *vma,
+			   struct mmfd_region **regionp,
+			   const struct mmfd_region_ops **opsp,
+			   unsigned long *modep)
 {
-	unsigned long pgoff = vma->vm_pgoff & (MMFDEV_WINDOW_PAGES - 1);
-	unsigned long index = (vma->vm_pgoff / MMFDEV_WINDOW_PAGES) &
-			      (MMFDEV_MAX_REGIONS - 1);
-	unsigned long mode = vma->vm_pgoff >> (MMFDEV_MODE_SHIFT - PAGE_SHIFT);
-	struct mmfdev_region *region;
+	unsigned long pgoff = mmfd_pgoff_to_page(vma->vm_pgoff);
+	unsigned long index = mmfd_pgoff_to_index(vma->vm_pgoff);
+	unsigned long mode = mmfd_pgoff_to_mode(vma->vm_pgoff);
+	struct mmfd_region *region;
 
 	if (mdev->dead)
 		return -ENODEV;
-	region = mmfdev_region_get(mdev, index);
+	region = mmfd_region_get(mdev, index);
 	if (!region || mode >= MMFDEV_CACHE_NR)
 		return -ENXIO;
 	if (!(region->flags & MMFDEV_REGION_FLAG_MMAP))
 		return -ENODEV;
-	if (!mmfdev_pages_inside(region, pgoff, vma_pages(vma)))
+	if (!mmfd_pages_inside(region, pgoff, vma_pages(vma)))
 		return -ENXIO;
 	if (!mode)
 		mode = region->cache_default;
@@ -409,14 +394,13 @@ static int mmfdev_mmap_check(struct mmfdev_device *mdev,
 	return 0;
 }
 
-static int mmfdev_mmap(struct file *file, struct vm_area_struct *vma)
+static int mmfd_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	struct mmfdev_device *mdev = mmfdev_of(file);
-	unsigned long pgoff = vma->vm_pgoff & (MMFDEV_WINDOW_PAGES - 1);
-	unsigned long index = (vma->vm_pgoff / MMFDEV_WINDOW_PAGES) &
-			      (MMFDEV_MAX_REGIONS - 1);
-	const struct mmfdev_region_ops *ops;
-	struct mmfdev_region *region;
+	struct mmfd_device *mdev = mmfd_of(file);
+	unsigned long pgoff = mmfd_pgoff_to_page(vma->vm_pgoff);
+	unsigned long index = mmfd_pgoff_to_index(vma->vm_pgoff);
+	const struct mmfd_region_ops *ops;
+	struct mmfd_region *region;
 	unsigned long mode;
 	int ret;
 
@@ -425,7 +409,7 @@ static int mmfdev_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 
 	down_read(&mdev->lock);
-	ret = mmfdev_mmap_check(mdev, vma, &region, &ops, &mode);
+	ret = mmfd_mmap_check(mdev, vma, &region, &ops, &mode);
 	up_read(&mdev->lock);
 	if (ret)
 		return ret;
@@ -443,9 +427,9 @@ static int mmfdev_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!(file->f_mode & FMODE_WRITE))
 		vm_flags_clear(vma, VM_MAYWRITE);
 	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
-	vma->vm_page_prot = mmfdev_pgprot(vma->vm_page_prot, mode);
-	vma->vm_ops = &mmfdev_vm_ops;
-	vma->vm_private_data = MMFDEV_VMA_TAG(index, mode);
+	vma->vm_page_prot = mmfd_pgprot(vma->vm_page_prot, mode);
+	vma->vm_ops = &mmfd_vm_ops;
+	vma->vm_private_data = MMFD_VMA_TAG(index, mode);
 
 	return ops->mmap(region, vma, pgoff);
 }
@@ -455,10 +439,10 @@ static int mmfdev_mmap(struct file *file, struct vm_area_struct *vma)
  * a read (@write false) or a write at *@ppos.  Returns the bytes moved, 0
  * at the end of a region (read), or a negative errno.
  */
-static ssize_t mmfdev_rw_chunk(struct mmfdev_device *mdev, void *kbuf,
-			       size_t count, loff_t pos, bool write)
+static ssize_t mmfd_rw_chunk(struct mmfd_device *mdev, void *kbuf,
+			     size_t count, loff_t pos, bool write)
 {
-	struct mmfdev_region *region;
+	struct mmfd_region *region;
 	ssize_t ret;
 	u64 rel;
 
@@ -466,7 +450,7 @@ static ssize_t mmfdev_rw_chunk(struct mmfdev_device *mdev, void *kbuf,
 	ret = -ENODEV;
 	if (mdev->dead)
 		goto unlock;
-	region = mmfdev_region_at(mdev, pos, &rel);
+	region = mmfd_region_at(mdev, pos, &rel);
 	ret = -ENXIO;
 	if (!region)
 		goto unlock;
@@ -477,7 +461,7 @@ static ssize_t mmfdev_rw_chunk(struct mmfdev_device *mdev, void *kbuf,
 	ret = write ? -ENOSPC : 0;
 	if (rel >= region->size)
 		goto unlock;
-	ret = mmfdev_check_access(region, rel, count);
+	ret = mmfd_check_access(region, rel, count);
 	if (ret)
 		goto unlock;
 
@@ -497,10 +481,10 @@ unlock:
  * read() and write(): one bounce buffer of data at a time, moved between
  * userspace and the buffer with no lock held.
  */
-static ssize_t mmfdev_rw(struct file *file, char __user *ubuf, size_t count,
-			 loff_t *ppos, bool write)
+static ssize_t mmfd_rw(struct file *file, char __user *ubuf, size_t count,
+		       loff_t *ppos, bool write)
 {
-	struct mmfdev_device *mdev = mmfdev_of(file);
+	struct mmfd_device *mdev = mmfd_of(file);
 	size_t done = 0;
 	ssize_t ret = 0;
 	void *kbuf;
@@ -518,7 +502,7 @@ static ssize_t mmfdev_rw(struct file *file, char __user *ubuf, size_t count,
 			ret = -EFAULT;
 			break;
 		}
-		ret = mmfdev_rw_chunk(mdev, kbuf, n, *ppos, write);
+		ret = mmfd_rw_chunk(mdev, kbuf, n, *ppos, write);
 		if (ret <= 0)
 			break;
 		if (!write && copy_to_user(ubuf + done, kbuf, ret)) {
@@ -535,17 +519,17 @@ static ssize_t mmfdev_rw(struct file *file, char __user *ubuf, size_t count,
 	return done ? done : ret;
 }
 
-static ssize_t mmfdev_read(struct file *file, char __user *buf, size_t count,
-			   loff_t *ppos)
+static ssize_t mmfd_read(struct file *file, char __user *buf, size_t count,
+			 loff_t *ppos)
 {
-	return mmfdev_rw(file, buf, count, ppos, false);
+	return mmfd_rw(file, buf, count, ppos, false);
 }
 
-static ssize_t mmfdev_write(struct file *file, const char __user *buf,
-			    size_t count, loff_t *ppos)
+static ssize_t mmfd_write(struct file *file, const char __user *buf,
+			  size_t count, loff_t *ppos)
 {
-	/* mmfdev_rw() only reads from @buf when @write is true. */
-	return mmfdev_rw(file, (char __user *)buf, count, ppos, true);
+	/* mmfd_rw() only reads from @buf when @write is true. */
+	return mmfd_rw(file, (char __user *)buf, count, ppos, true);
 }
 
 /*
@@ -553,19 +537,19 @@ static ssize_t mmfdev_write(struct file *file, const char __user *buf,
  * the end of region 0, so tools that treat the node as one file (dd, cmp,
  * hexdump) see region 0 as its contents.
  */
-static loff_t mmfdev_llseek(struct file *file, loff_t offset, int whence)
+static loff_t mmfd_llseek(struct file *file, loff_t offset, int whence)
 {
-	struct mmfdev_device *mdev = mmfdev_of(file);
-	loff_t maxsize = (loff_t)mdev->nr_regions << MMFDEV_REGION_SHIFT;
+	struct mmfd_device *mdev = mmfd_of(file);
+	loff_t maxsize = mmfd_index_to_offset(mdev->nr_regions, 0);
 
 	return generic_file_llseek_size(file, offset, whence, maxsize,
 					mdev->regions[0].size);
 }
 
-static int mmfdev_fsync(struct file *file, loff_t start, loff_t end,
-			int datasync)
+static int mmfd_fsync(struct file *file, loff_t start, loff_t end,
+		      int datasync)
 {
-	struct mmfdev_device *mdev = mmfdev_of(file);
+	struct mmfd_device *mdev = mmfd_of(file);
 	unsigned int i;
 	int ret = 0;
 
@@ -573,7 +557,7 @@ static int mmfdev_fsync(struct file *file, loff_t start, loff_t end,
 	if (mdev->dead)
 		ret = -ENODEV;
 	for (i = 0; !ret && i < mdev->nr_regions; i++) {
-		struct mmfdev_region *region = &mdev->regions[i];
+		struct mmfd_region *region = &mdev->regions[i];
 
 		if (region->ops && region->ops->sync)
 			ret = region->ops->sync(region);
@@ -582,47 +566,79 @@ static int mmfdev_fsync(struct file *file, loff_t start, loff_t end,
 	return ret;
 }
 
-/*
- * Read the caller's argsz, refuse one shorter than @minsz, and never touch
- * a byte past it.
+/**
+ * mmfd_argsz_in() - read an ioctl argument that starts with its u32 argsz
+ * @arg:	the caller's argument
+ * @karg:	the kernel's copy of it, whose first member is argsz
+ * @insz:	bytes of @arg to copy into @karg (0: none but argsz)
+ * @minsz:	the smallest argsz accepted; not less than @insz
+ *
+ * Refuses an argsz shorter than @minsz, and never touches a byte of @arg
+ * past @insz.  On success @karg's argsz is the caller's, for
+ * mmfd_argsz_out().
+ *
+ * Return: 0, -EFAULT, or -EINVAL (argsz too short).
  */
-static int mmfdev_get_argsz(void __user *arg, u32 minsz, u32 *argsz)
+int mmfd_argsz_in(void __user *arg, void *karg, u32 insz, u32 minsz)
 {
-	if (get_user(*argsz, (u32 __user *)arg))
+	u32 argsz;
+
+	if (get_user(argsz, (u32 __user *)arg))
 		return -EFAULT;
-	return *argsz < minsz ? -EINVAL : 0;
+	if (argsz < minsz)
+		return -EINVAL;
+	if (insz && copy_from_user(karg, arg, insz))
+		return -EFAULT;
+	*(u32 *)karg = argsz;
+	return 0;
 }
 
-static long mmfdev_ioctl_device_info(struct mmfdev_device *mdev,
-				     void __user *arg)
+/**
+ * mmfd_argsz_out() - copy an ioctl argument back to its caller
+ * @arg:	the caller's argument
+ * @karg:	the kernel's copy, its argsz still the caller's from
+ *		mmfd_argsz_in()
+ * @size:	size of the kernel's structure, the argsz the caller gets
+ *
+ * Copies no more than the caller's argsz, so an older caller with a
+ * shorter structure gets its part of it.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int mmfd_argsz_out(void __user *arg, void *karg, u32 size)
+{
+	u32 argsz = *(u32 *)karg;
+
+	*(u32 *)karg = size;
+	return copy_to_user(arg, karg, min(argsz, size)) ? -EFAULT : 0;
+}
+
+static long mmfd_ioctl_device_info(struct mmfd_device *mdev,
+				   void __user *arg)
 {
 	struct mmfdev_device_info info = { };
-	u32 argsz;
 	int ret;
 
-	ret = mmfdev_get_argsz(arg, offsetofend(typeof(info), name), &argsz);
+	ret = mmfd_argsz_in(arg, &info, 0, offsetofend(typeof(info), name));
 	if (ret)
 		return ret;
 
-	info.argsz = sizeof(info);
 	info.api_version = MMFDEV_API_VERSION;
 	info.num_regions = mdev->nr_regions;
 	info.page_size = PAGE_SIZE;
 	info.num_events = mdev->nr_events;
 	strscpy(info.name, mdev->name, sizeof(info.name));
 
-	if (copy_to_user(arg, &info, min_t(u32, argsz, sizeof(info))))
-		return -EFAULT;
-	return 0;
+	return mmfd_argsz_out(arg, &info, sizeof(info));
 }
 
-static int mmfdev_fill_region_info(struct mmfdev_device *mdev, u32 index,
-				   struct mmfdev_region_info *info)
+static int mmfd_fill_region_info(struct mmfd_device *mdev, u32 index,
+				 struct mmfdev_region_info *info)
 {
-	struct mmfdev_region *region;
+	struct mmfd_region *region;
 	unsigned int mode;
 
-	region = mmfdev_region_get(mdev, index);
+	region = mmfd_region_get(mdev, index);
 	if (!region)
 		return -EINVAL;
 
@@ -630,7 +646,7 @@ static int mmfdev_fill_region_info(struct mmfdev_device *mdev, u32 index,
 	info->flags = region->flags;
 	info->kind = region->kind;
 	info->size = region->size;
-	info->offset = (u64)index << MMFDEV_REGION_SHIFT;
+	info->offset = mmfd_index_to_offset(index, 0);
 	info->cache_modes = region->cache_modes;
 	info->cache_default = region->cache_default;
 	strscpy(info->name, region->name, sizeof(info->name));
@@ -638,108 +654,95 @@ static int mmfdev_fill_region_info(struct mmfdev_device *mdev, u32 index,
 		info->cache_offset[mode] = MMFDEV_OFFSET_INVALID;
 		if (mode && region->flags & MMFDEV_REGION_FLAG_MMAP &&
 		    region->cache_modes & MMFDEV_CACHE_BIT(mode))
-			info->cache_offset[mode] = info->offset |
-				(u64)mode << MMFDEV_MODE_SHIFT;
+			info->cache_offset[mode] =
+				mmfd_index_to_offset(index, mode);
 	}
 	return 0;
 }
 
-static long mmfdev_ioctl_region_info(struct mmfdev_device *mdev,
-				     void __user *arg)
+static long mmfd_ioctl_region_info(struct mmfd_device *mdev,
+				   void __user *arg)
 {
 	struct mmfdev_region_info info = { };
-	u32 __user *uindex = arg + offsetof(typeof(info), index);
-	u32 argsz, index;
 	int ret;
 
-	ret = mmfdev_get_argsz(arg, offsetofend(typeof(info), cache_offset),
-			       &argsz);
+	ret = mmfd_argsz_in(arg, &info, offsetofend(typeof(info), index),
+			    offsetofend(typeof(info), cache_offset));
 	if (ret)
 		return ret;
-	if (get_user(index, uindex))
-		return -EFAULT;
 
 	down_read(&mdev->lock);
-	ret = mdev->dead ? -ENODEV : mmfdev_fill_region_info(mdev, index, &info);
+	ret = mdev->dead ? -ENODEV :
+	      mmfd_fill_region_info(mdev, info.index, &info);
 	up_read(&mdev->lock);
 	if (ret)
 		return ret;
 
-	info.argsz = sizeof(info);
-	if (copy_to_user(arg, &info, min_t(u32, argsz, sizeof(info))))
-		return -EFAULT;
-	return 0;
+	return mmfd_argsz_out(arg, &info, sizeof(info));
 }
 
 /*
  * Is @vma a mapping of @mdev?  Either ours, with our vm_ops on a file of
  * this device, or one a region kind handed to a file of its own.
  */
-static bool mmfdev_vma_belongs(struct mmfdev_device *mdev,
-			       struct vm_area_struct *vma)
+static bool mmfd_vma_belongs(struct mmfd_device *mdev,
+			     struct vm_area_struct *vma)
 {
-	struct mmfdev_region *region;
+	struct mmfd_region *region;
 	bool ret;
 
 	if (!vma->vm_file)
 		return false;
-	if (vma->vm_ops == &mmfdev_vm_ops)
+	if (vma->vm_ops == &mmfd_vm_ops)
 		return vma->vm_file->f_mapping == mdev->inode->i_mapping;
 
 	down_read(&mdev->lock);
 	/* A foreign VMA's tag is garbage: the region's check decides. */
 	region = mdev->dead ? NULL :
-		 mmfdev_region_get(mdev, MMFDEV_VMA_INDEX(vma));
+		 mmfd_region_get(mdev, MMFD_VMA_INDEX(vma));
 	ret = region && region->ops->owns_vma &&
 	      region->ops->owns_vma(region, vma);
 	up_read(&mdev->lock);
 	return ret;
 }
 
-static long mmfdev_ioctl_mapping_info(struct mmfdev_device *mdev,
-				      void __user *arg)
+static long mmfd_ioctl_mapping_info(struct mmfd_device *mdev,
+				    void __user *arg)
 {
 	struct mmfdev_mapping_info info = { };
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
-	u32 argsz;
 	int ret;
 
-	ret = mmfdev_get_argsz(arg, offsetofend(typeof(info), cache_mode),
-			       &argsz);
+	ret = mmfd_argsz_in(arg, &info, offsetofend(typeof(info), addr),
+			    offsetofend(typeof(info), cache_mode));
 	if (ret)
 		return ret;
-	if (copy_from_user(&info, arg, offsetofend(typeof(info), addr)))
-		return -EFAULT;
 	if (!mm)
 		return -EINVAL;
 
 	mmap_read_lock(mm);
 	vma = vma_lookup(mm, info.addr);
-	if (!vma || !mmfdev_vma_belongs(mdev, vma)) {
+	if (!vma || !mmfd_vma_belongs(mdev, vma)) {
 		mmap_read_unlock(mm);
 		return -EINVAL;
 	}
 	info.start = vma->vm_start;
 	info.length = vma->vm_end - vma->vm_start;
-	info.offset = (u64)(vma->vm_pgoff & (MMFDEV_WINDOW_PAGES - 1)) <<
-		      PAGE_SHIFT;
-	info.index = MMFDEV_VMA_INDEX(vma);
-	info.cache_mode = MMFDEV_VMA_MODE(vma);
+	info.offset = (u64)mmfd_pgoff_to_page(vma->vm_pgoff) << PAGE_SHIFT;
+	info.index = MMFD_VMA_INDEX(vma);
+	info.cache_mode = MMFD_VMA_MODE(vma);
 	mmap_read_unlock(mm);
 
-	info.argsz = sizeof(info);
 	info.flags = 0;
-	if (copy_to_user(arg, &info, min_t(u32, argsz, sizeof(info))))
-		return -EFAULT;
-	return 0;
+	return mmfd_argsz_out(arg, &info, sizeof(info));
 }
 
 /* The handlers take mdev->lock themselves, and never around a user copy. */
-static long mmfdev_ioctl(struct file *file, unsigned int cmd,
-			 unsigned long arg)
+static long mmfd_ioctl(struct file *file, unsigned int cmd,
+		       unsigned long arg)
 {
-	struct mmfdev_device *mdev = mmfdev_of(file);
+	struct mmfd_device *mdev = mmfd_of(file);
 	void __user *argp = (void __user *)arg;
 
 	if (READ_ONCE(mdev->dead))
@@ -747,39 +750,39 @@ static long mmfdev_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case MMFDEV_IOC_DEVICE_INFO:
-		return mmfdev_ioctl_device_info(mdev, argp);
+		return mmfd_ioctl_device_info(mdev, argp);
 	case MMFDEV_IOC_REGION_INFO:
-		return mmfdev_ioctl_region_info(mdev, argp);
+		return mmfd_ioctl_region_info(mdev, argp);
 	case MMFDEV_IOC_MAPPING_INFO:
-		return mmfdev_ioctl_mapping_info(mdev, argp);
+		return mmfd_ioctl_mapping_info(mdev, argp);
 	default:
-		return mmfdev_events_ioctl(file->private_data, file, cmd, argp);
+		return mmfd_events_ioctl(file->private_data, file, cmd, argp);
 	}
 }
 
 /* POLLIN: events this file has not looked at; POLLHUP: device gone. */
-static __poll_t mmfdev_poll(struct file *file, poll_table *wait)
+static __poll_t mmfd_poll(struct file *file, poll_table *wait)
 {
-	return mmfdev_events_poll(file->private_data, file, wait);
+	return mmfd_events_poll(file->private_data, file, wait);
 }
 
-static const struct file_operations mmfdev_fops = {
+static const struct file_operations mmfd_fops = {
 	.owner = THIS_MODULE,
-	.open = mmfdev_open,
-	.release = mmfdev_release,
-	.mmap = mmfdev_mmap,
-	.read = mmfdev_read,
-	.write = mmfdev_write,
-	.llseek = mmfdev_llseek,
+	.open = mmfd_open,
+	.release = mmfd_release,
+	.mmap = mmfd_mmap,
+	.read = mmfd_read,
+	.write = mmfd_write,
+	.llseek = mmfd_llseek,
 	/* Align big mappings so that huge entries can map them. */
 	.get_unmapped_area = thp_get_unmapped_area,
-	.fsync = mmfdev_fsync,
-	.unlocked_ioctl = mmfdev_ioctl,
+	.fsync = mmfd_fsync,
+	.unlocked_ioctl = mmfd_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.poll = mmfdev_poll,
+	.poll = mmfd_poll,
 };
 
-static const char *const mmfdev_kind_names[] = {
+static const char *const mmfd_kind_names[] = {
 	[MMFDEV_REGION_KIND_NONE] = "none",
 	[MMFDEV_REGION_KIND_RAM] = "ram",
 	[MMFDEV_REGION_KIND_MMIO] = "mmio",
@@ -797,18 +800,18 @@ static ssize_t regions_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
 	struct miscdevice *misc = dev_get_drvdata(dev);
-	struct mmfdev_device *mdev = container_of(misc, struct mmfdev_device,
-						  misc);
+	struct mmfd_device *mdev = container_of(misc, struct mmfd_device,
+						misc);
 	unsigned int i;
 	int len = 0;
 
 	down_read(&mdev->lock);
 	for (i = 0; i < mdev->nr_regions && !mdev->dead; i++) {
-		struct mmfdev_region *r = &mdev->regions[i];
+		struct mmfd_region *r = &mdev->regions[i];
 
 		len += sysfs_emit_at(buf, len, "%u %s %s 0x%llx 0x%llx 0x%x 0x%x %u\n",
-				     i, r->name, mmfdev_kind_names[r->kind],
-				     r->size, (u64)i << MMFDEV_REGION_SHIFT,
+				     i, r->name, mmfd_kind_names[r->kind],
+				     r->size, mmfd_index_to_offset(i, 0),
 				     r->flags, r->cache_modes,
 				     r->cache_default);
 	}
@@ -826,64 +829,80 @@ static ssize_t events_show(struct device *dev, struct device_attribute *attr,
 {
 	struct miscdevice *misc = dev_get_drvdata(dev);
 
-	return mmfdev_events_show(container_of(misc, struct mmfdev_device,
-					       misc), buf);
+	return mmfd_events_show(container_of(misc, struct mmfd_device,
+					     misc), buf);
 }
 static DEVICE_ATTR_RO(events);
 
-static struct attribute *mmfdev_attrs[] = {
+static struct attribute *mmfd_attrs[] = {
 	&dev_attr_regions.attr,
 	&dev_attr_events.attr,
 	NULL
 };
-ATTRIBUTE_GROUPS(mmfdev);
+ATTRIBUTE_GROUPS(mmfd);
 
 /**
- * mmfdev_device_register() - create the device's node
+ * mmfd_device_register() - create the device's node
  * @mdev:	a device whose region table is filled in
  *
  * Return: 0 or a negative errno from misc_register().
  */
-int mmfdev_device_register(struct mmfdev_device *mdev)
+int mmfd_device_register(struct mmfd_device *mdev)
 {
 	int ret;
 
 	/* Glue without interrupts still gets its doorbells. */
 	if (!mdev->events) {
-		ret = mmfdev_events_alloc(mdev, 0);
+		ret = mmfd_events_alloc(mdev, 0);
 		if (ret)
 			return ret;
 	}
 	mdev->misc.minor = MISC_DYNAMIC_MINOR;
 	mdev->misc.name = mdev->name;
-	mdev->misc.fops = &mmfdev_fops;
+	mdev->misc.fops = &mmfd_fops;
 	mdev->misc.mode = 0600;
-	mdev->misc.groups = mmfdev_groups;
-	return misc_register(&mdev->misc);
+	mdev->misc.groups = mmfd_groups;
+	ret = misc_register(&mdev->misc);
+	if (!ret)
+		mdev->registered = true;
+	return ret;
 }
 
-/**
- * mmfdev_device_unregister() - revoke everything and remove the node
- * @mdev:	a registered device
- *
- * When this returns, no user mapping points at the device's memory any
- * more, the regions have given back their resources, every event waiter
- * has been woken to return -ENODEV, no line is unmasked any more, and
- * calls on files that are still open fail with -ENODEV.  The bus glue may
- * then let the memory go and free its interrupts (holding a reference
- * from mmfdev_device_get() until it has).
+/*
+ * Revoke everything and remove the node: when this returns, no user
+ * mapping points at the device's memory any more, the regions have given
+ * back their resources, every event waiter has been woken to return
+ * -ENODEV, no line is unmasked any more, and calls on files that are
+ * still open fail with -ENODEV.
  */
-void mmfdev_device_unregister(struct mmfdev_device *mdev)
+static void mmfd_device_unregister(struct mmfd_device *mdev)
 {
 	misc_deregister(&mdev->misc);
 
 	down_write(&mdev->lock);
 	mdev->dead = true;
 	unmap_mapping_range(mdev->inode->i_mapping, 0, 0, 1);
-	mmfdev_regions_release(mdev, false);
+	mmfd_regions_release(mdev, false);
 	up_write(&mdev->lock);
 	/* Every waiter sees dead and returns -ENODEV. */
 	wake_up_all(&mdev->event_wq);
+}
 
-	mmfdev_device_put(mdev);
+/**
+ * mmfd_device_remove() - take a device away from its bus glue
+ * @mdev:	the device, registered or not (a probe's error path)
+ *
+ * The one order for every glue's remove and probe error path: unregister
+ * the device (see mmfd_device_unregister()), then free the interrupts of
+ * its event lines, whose handlers use the lines until then, then drop
+ * the glue's reference.  Open files keep the device until they are
+ * closed.  When this returns, the glue may give its bus back the memory
+ * and the interrupt vectors.
+ */
+void mmfd_device_remove(struct mmfd_device *mdev)
+{
+	if (mdev->registered)
+		mmfd_device_unregister(mdev);
+	mmfd_events_free_irqs(mdev);
+	mmfd_device_put(mdev);
 }

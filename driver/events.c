@@ -11,13 +11,13 @@
  * signalled once per event.
  *
  * The bus glue owns the interrupts: it sets up its lines with
- * mmfdev_event_init() before registering the device and fires them from
- * its handlers with mmfdev_event_fire().  A level-triggered line is masked
+ * mmfd_event_init() before registering the device and fires them from
+ * its handlers with mmfd_event_fire().  A level-triggered line is masked
  * by the glue's handler and unmasked through the line's ops when
- * userspace asks.  On removal the glue takes a reference, unregisters the
- * device (which wakes every waiter with -ENODEV and stops unmasking), frees
- * its interrupts, then drops the reference: a handler never sees a freed
- * line.
+ * userspace asks.  On removal mmfd_device_remove() unregisters the device
+ * (which wakes every waiter with -ENODEV and stops unmasking), frees the
+ * interrupts, then drops the glue's reference: a handler never sees a
+ * freed line.
  *
  * Doorbells come after the hardware lines; every device has the number
  * the "doorbells" parameter says.
@@ -33,27 +33,27 @@
 #include <linux/wait.h>
 
 #include "compat.h"
-#include "mmfdev.h"
+#include "internal.h"
 
 static unsigned int doorbells = 4;
 module_param(doorbells, uint, 0444);
 MODULE_PARM_DESC(doorbells,
 		 "Software doorbells of every device, after its interrupts (default 4, at most 32)");
 
-#define MMFDEV_MAX_DOORBELLS	32
+#define MMFD_MAX_DOORBELLS	32
 
 /**
- * mmfdev_events_alloc() - give @mdev its event lines
+ * mmfd_events_alloc() - give @mdev its event lines
  * @mdev:	a device that is not registered yet
- * @nr_hw:	lines the bus glue will set up with mmfdev_event_init()
+ * @nr_hw:	lines the bus glue will set up with mmfd_event_init()
  *
  * The doorbells follow, at @nr_hw and up.
  *
  * Return: 0, -EINVAL (too many lines) or -ENOMEM.
  */
-int mmfdev_events_alloc(struct mmfdev_device *mdev, unsigned int nr_hw)
+int mmfd_events_alloc(struct mmfd_device *mdev, unsigned int nr_hw)
 {
-	unsigned int nr_bells = min(doorbells, MMFDEV_MAX_DOORBELLS), i;
+	unsigned int nr_bells = min(doorbells, MMFD_MAX_DOORBELLS), i;
 
 	if (nr_hw + nr_bells > MMFDEV_MAX_EVENTS)
 		return -EINVAL;
@@ -65,7 +65,7 @@ int mmfdev_events_alloc(struct mmfdev_device *mdev, unsigned int nr_hw)
 		return -ENOMEM;
 	mdev->nr_events = nr_hw + nr_bells;
 	for (i = 0; i < mdev->nr_events; i++) {
-		struct mmfdev_event *ev = &mdev->events[i];
+		struct mmfd_event *ev = &mdev->events[i];
 
 		spin_lock_init(&ev->lock);
 		ev->mdev = mdev;
@@ -75,16 +75,16 @@ int mmfdev_events_alloc(struct mmfdev_device *mdev, unsigned int nr_hw)
 		char name[MMFDEV_NAME_MAX];
 
 		snprintf(name, sizeof(name), "doorbell%u", i);
-		mmfdev_event_init(&mdev->events[nr_hw + i],
-				  MMFDEV_EVENT_KIND_DOORBELL,
-				  MMFDEV_EVENT_TRIGGER_EDGE, name, NULL, NULL);
+		mmfd_event_init(&mdev->events[nr_hw + i],
+				MMFDEV_EVENT_KIND_DOORBELL,
+				MMFDEV_EVENT_TRIGGER_EDGE, name, NULL, NULL);
 		mdev->events[nr_hw + i].flags = MMFDEV_EVENT_FLAG_RING;
 	}
 	return 0;
 }
 
 /**
- * mmfdev_event_init() - describe one line before the device is registered
+ * mmfd_event_init() - describe one line before the device is registered
  * @ev:		&mdev->events[i]
  * @kind:	MMFDEV_EVENT_KIND_*
  * @trigger:	MMFDEV_EVENT_TRIGGER_*
@@ -92,9 +92,9 @@ int mmfdev_events_alloc(struct mmfdev_device *mdev, unsigned int nr_hw)
  * @ops:	how to unmask a level-triggered line; NULL for others
  * @priv:	the glue's data for @ops
  */
-void mmfdev_event_init(struct mmfdev_event *ev, u32 kind, u32 trigger,
-		       const char *name, const struct mmfdev_event_ops *ops,
-		       void *priv)
+void mmfd_event_init(struct mmfd_event *ev, u32 kind, u32 trigger,
+		     const char *name, const struct mmfd_event_ops *ops,
+		     void *priv)
 {
 	ev->kind = kind;
 	ev->trigger = trigger;
@@ -105,14 +105,14 @@ void mmfdev_event_init(struct mmfdev_event *ev, u32 kind, u32 trigger,
 }
 
 /**
- * mmfdev_event_fire() - count one event of a line and wake its waiters
+ * mmfd_event_fire() - count one event of a line and wake its waiters
  * @ev:		the line
  * @masked:	the caller masked the line (level trigger): it stays masked
  *		until userspace unmasks it
  *
  * Any context, hard interrupts included.
  */
-void mmfdev_event_fire(struct mmfdev_event *ev, bool masked)
+void mmfd_event_fire(struct mmfd_event *ev, bool masked)
 {
 	unsigned long flags;
 
@@ -122,22 +122,22 @@ void mmfdev_event_fire(struct mmfdev_event *ev, bool masked)
 	if (masked)
 		ev->masked = true;
 	if (ev->eventfd)
-		mmfdev_eventfd_signal(ev->eventfd);
+		mmfd_eventfd_signal(ev->eventfd);
 	spin_unlock_irqrestore(&ev->lock, flags);
 	wake_up_all(&ev->mdev->event_wq);
 }
 
 /**
- * mmfdev_event_request_irq() - route interrupt @irq to line @ev
- * @ev:		the line, set up with mmfdev_event_init()
+ * mmfd_event_request_irq() - route interrupt @irq to line @ev
+ * @ev:		the line, set up with mmfd_event_init()
  * @irq:	the interrupt
  * @handler:	the glue's handler; its data is @ev
  * @flags:	request_irq() flags
  *
  * Return: 0 or the error of request_irq().
  */
-int mmfdev_event_request_irq(struct mmfdev_event *ev, int irq,
-			     irq_handler_t handler, unsigned long flags)
+int mmfd_event_request_irq(struct mmfd_event *ev, int irq,
+			   irq_handler_t handler, unsigned long flags)
 {
 	int ret;
 
@@ -148,15 +148,15 @@ int mmfdev_event_request_irq(struct mmfdev_event *ev, int irq,
 }
 
 /**
- * mmfdev_events_free_irqs() - free every interrupt the lines were given
+ * mmfd_events_free_irqs() - free every interrupt the lines were given
  * @mdev:	the device: unregistered, or never registered
  */
-void mmfdev_events_free_irqs(struct mmfdev_device *mdev)
+void mmfd_events_free_irqs(struct mmfd_device *mdev)
 {
 	unsigned int i;
 
 	for (i = 0; i < mdev->nr_events; i++) {
-		struct mmfdev_event *ev = &mdev->events[i];
+		struct mmfd_event *ev = &mdev->events[i];
 
 		if (ev->irq > 0)
 			free_irq(ev->irq, ev);
@@ -165,7 +165,7 @@ void mmfdev_events_free_irqs(struct mmfdev_device *mdev)
 }
 
 /* Called when the device is freed: no handler, no file is left. */
-void mmfdev_events_free(struct mmfdev_device *mdev)
+void mmfd_events_free(struct mmfd_device *mdev)
 {
 	unsigned int i;
 
@@ -177,8 +177,8 @@ void mmfdev_events_free(struct mmfdev_device *mdev)
 	mdev->nr_events = 0;
 }
 
-static void mmfdev_event_read(struct mmfdev_event *ev, u64 *count,
-			      u64 *last_ns, bool *masked)
+static void mmfd_event_read(struct mmfd_event *ev, u64 *count,
+			    u64 *last_ns, bool *masked)
 {
 	unsigned long flags;
 
@@ -192,16 +192,16 @@ static void mmfdev_event_read(struct mmfdev_event *ev, u64 *count,
 }
 
 /* The lines of @lines with events @mf has not looked at. */
-static u64 mmfdev_events_pending(struct mmfdev_file *mf, u64 lines)
+static u64 mmfd_events_pending(struct mmfd_file *mf, u64 lines)
 {
-	struct mmfdev_device *mdev = mf->mdev;
+	struct mmfd_device *mdev = mf->mdev;
 	u64 pending = 0, count;
 	unsigned int i;
 
 	for (i = 0; i < mdev->nr_events; i++) {
 		if (!(lines & BIT_ULL(i)))
 			continue;
-		mmfdev_event_read(&mdev->events[i], &count, NULL, NULL);
+		mmfd_event_read(&mdev->events[i], &count, NULL, NULL);
 		if (count != (u64)atomic64_read(&mf->seen[i]))
 			pending |= BIT_ULL(i);
 	}
@@ -209,89 +209,66 @@ static u64 mmfdev_events_pending(struct mmfdev_file *mf, u64 lines)
 }
 
 /* poll(): POLLIN while some line is pending for this file. */
-__poll_t mmfdev_events_poll(struct mmfdev_file *mf, struct file *file,
-			    poll_table *wait)
+__poll_t mmfd_events_poll(struct mmfd_file *mf, struct file *file,
+			  poll_table *wait)
 {
-	struct mmfdev_device *mdev = mf->mdev;
+	struct mmfd_device *mdev = mf->mdev;
 
 	poll_wait(file, &mdev->event_wq, wait);
 	if (READ_ONCE(mdev->dead))
 		return EPOLLHUP | EPOLLERR;
 	if (mdev->nr_events &&
-	    mmfdev_events_pending(mf, GENMASK_ULL(mdev->nr_events - 1, 0)))
+	    mmfd_events_pending(mf, GENMASK_ULL(mdev->nr_events - 1, 0)))
 		return EPOLLIN | EPOLLRDNORM;
 	return 0;
 }
 
-/*
- * Copy in the first @minsz bytes of an argsz-style argument, after
- * checking @argsz; the rest of the caller's structure is left alone.
- */
-static int mmfdev_event_arg(void __user *arg, void *karg, u32 minsz)
-{
-	u32 argsz;
-
-	if (get_user(argsz, (u32 __user *)arg))
-		return -EFAULT;
-	if (argsz < minsz)
-		return -EINVAL;
-	if (copy_from_user(karg, arg, minsz))
-		return -EFAULT;
-	return 0;
-}
-
-/* Copy out at most the caller's argsz bytes of @karg, which knows @size. */
-static int mmfdev_event_out(void __user *arg, void *karg, u32 argsz,
-			    u32 size)
-{
-	*(u32 *)karg = size;
-	return copy_to_user(arg, karg, min(argsz, size)) ? -EFAULT : 0;
-}
-
-static struct mmfdev_event *mmfdev_event_get(struct mmfdev_device *mdev,
-					     u32 index)
+static struct mmfd_event *mmfd_event_get(struct mmfd_device *mdev,
+					 u32 index)
 {
 	return index < mdev->nr_events ? &mdev->events[index] : NULL;
 }
 
-static long mmfdev_ioctl_event_info(struct mmfdev_file *mf, void __user *arg)
+static long mmfd_ioctl_event_info(struct mmfd_file *mf, void __user *arg)
 {
 	struct mmfdev_event_info info = { };
-	struct mmfdev_event *ev;
+	u32 minsz = offsetofend(typeof(info), name);
+	struct mmfd_event *ev;
 	bool masked;
 	u64 count;
 	int ret;
 
-	ret = mmfdev_event_arg(arg, &info, offsetofend(typeof(info), name));
+	ret = mmfd_argsz_in(arg, &info, minsz, minsz);
 	if (ret)
 		return ret;
-	ev = mmfdev_event_get(mf->mdev, info.index);
+	ev = mmfd_event_get(mf->mdev, info.index);
 	if (!ev)
 		return -EINVAL;
-	mmfdev_event_read(ev, &count, NULL, &masked);
+	mmfd_event_read(ev, &count, NULL, &masked);
 	info.kind = ev->kind;
 	info.trigger = ev->trigger;
 	info.flags = ev->flags | (masked ? MMFDEV_EVENT_FLAG_MASKED : 0);
 	info.reserved = 0;
 	strscpy(info.name, ev->name, sizeof(info.name));
-	return mmfdev_event_out(arg, &info, info.argsz, sizeof(info));
+	return mmfd_argsz_out(arg, &info, sizeof(info));
 }
 
-static long mmfdev_ioctl_event_status(struct mmfdev_file *mf,
-				      void __user *arg)
+static long mmfd_ioctl_event_status(struct mmfd_file *mf,
+				    void __user *arg)
 {
 	struct mmfdev_event_status st = { };
-	struct mmfdev_event *ev;
+	u32 minsz = offsetofend(typeof(st), timestamp_ns);
+	struct mmfd_event *ev;
 	u64 count, last_ns, seen;
 	int ret;
 
-	ret = mmfdev_event_arg(arg, &st, offsetofend(typeof(st), timestamp_ns));
+	ret = mmfd_argsz_in(arg, &st, minsz, minsz);
 	if (ret)
 		return ret;
-	ev = mmfdev_event_get(mf->mdev, st.index);
+	ev = mmfd_event_get(mf->mdev, st.index);
 	if (!ev || st.flags & ~MMFDEV_EVENT_STATUS_PEEK || st.reserved)
 		return -EINVAL;
-	mmfdev_event_read(ev, &count, &last_ns, NULL);
+	mmfd_event_read(ev, &count, &last_ns, NULL);
 	if (st.flags & MMFDEV_EVENT_STATUS_PEEK)
 		seen = atomic64_read(&mf->seen[st.index]);
 	else
@@ -299,27 +276,28 @@ static long mmfdev_ioctl_event_status(struct mmfdev_file *mf,
 	st.count = count;
 	st.new_events = count - seen;
 	st.timestamp_ns = last_ns;
-	return mmfdev_event_out(arg, &st, st.argsz, sizeof(st));
+	return mmfd_argsz_out(arg, &st, sizeof(st));
 }
 
 /* What a waiter waits for: the device gone, or a pending line. */
-static bool mmfdev_wake(struct mmfdev_file *mf, u64 lines, u64 *pending)
+static bool mmfd_wake(struct mmfd_file *mf, u64 lines, u64 *pending)
 {
 	if (READ_ONCE(mf->mdev->dead))
 		return true;
-	*pending = mmfdev_events_pending(mf, lines);
+	*pending = mmfd_events_pending(mf, lines);
 	return *pending;
 }
 
-static long mmfdev_ioctl_event_wait(struct mmfdev_file *mf, void __user *arg)
+static long mmfd_ioctl_event_wait(struct mmfd_file *mf, void __user *arg)
 {
-	struct mmfdev_device *mdev = mf->mdev;
+	struct mmfd_device *mdev = mf->mdev;
 	struct mmfdev_event_wait w = { };
+	u32 minsz = offsetofend(typeof(w), pending);
 	u64 all = mdev->nr_events ? GENMASK_ULL(mdev->nr_events - 1, 0) : 0;
 	u64 pending = 0;
 	long ret;
 
-	ret = mmfdev_event_arg(arg, &w, offsetofend(typeof(w), pending));
+	ret = mmfd_argsz_in(arg, &w, minsz, minsz);
 	if (ret)
 		return ret;
 	if (w.flags || w.lines & ~all || !all)
@@ -329,15 +307,15 @@ static long mmfdev_ioctl_event_wait(struct mmfdev_file *mf, void __user *arg)
 
 	if (w.timeout_ns < 0)
 		ret = wait_event_interruptible(mdev->event_wq,
-					       mmfdev_wake(mf, w.lines,
-							   &pending));
+					       mmfd_wake(mf, w.lines,
+							 &pending));
 	else if (w.timeout_ns > 0)
 		ret = wait_event_interruptible_hrtimeout(mdev->event_wq,
-							 mmfdev_wake(mf, w.lines,
-								     &pending),
+							 mmfd_wake(mf, w.lines,
+								   &pending),
 							 ns_to_ktime(w.timeout_ns));
 	else
-		ret = mmfdev_wake(mf, w.lines, &pending) ? 0 : -ETIME;
+		ret = mmfd_wake(mf, w.lines, &pending) ? 0 : -ETIME;
 
 	if (READ_ONCE(mdev->dead))
 		return -ENODEV;
@@ -346,23 +324,24 @@ static long mmfdev_ioctl_event_wait(struct mmfdev_file *mf, void __user *arg)
 	if (ret)
 		return -EINTR;
 	w.pending = pending;
-	return mmfdev_event_out(arg, &w, w.argsz, sizeof(w));
+	return mmfd_argsz_out(arg, &w, sizeof(w));
 }
 
-static long mmfdev_ioctl_event_unmask(struct mmfdev_file *mf,
-				      void __user *arg)
+static long mmfd_ioctl_event_unmask(struct mmfd_file *mf,
+				    void __user *arg)
 {
-	struct mmfdev_device *mdev = mf->mdev;
+	struct mmfd_device *mdev = mf->mdev;
 	struct mmfdev_event_line line;
-	struct mmfdev_event *ev;
+	u32 minsz = offsetofend(typeof(line), index);
+	struct mmfd_event *ev;
 	unsigned long flags;
 	bool was_masked;
 	int ret;
 
-	ret = mmfdev_event_arg(arg, &line, offsetofend(typeof(line), index));
+	ret = mmfd_argsz_in(arg, &line, minsz, minsz);
 	if (ret)
 		return ret;
-	ev = mmfdev_event_get(mdev, line.index);
+	ev = mmfd_event_get(mdev, line.index);
 	if (!ev || !(ev->flags & MMFDEV_EVENT_FLAG_UNMASK))
 		return -EINVAL;
 
@@ -378,46 +357,48 @@ static long mmfdev_ioctl_event_unmask(struct mmfdev_file *mf,
 	ret = 0;
 	/* Only the kernel masks, once per event: unmask exactly as often. */
 	if (was_masked && ev->ops->unmask(ev) > 0)
-		mmfdev_event_fire(ev, true);	/* still asserted */
+		mmfd_event_fire(ev, true);	/* still asserted */
 unlock:
 	up_read(&mdev->lock);
 	return ret;
 }
 
-static long mmfdev_ioctl_event_ring(struct mmfdev_file *mf, struct file *file,
-				    void __user *arg)
+static long mmfd_ioctl_event_ring(struct mmfd_file *mf, struct file *file,
+				  void __user *arg)
 {
 	struct mmfdev_event_line line;
-	struct mmfdev_event *ev;
+	u32 minsz = offsetofend(typeof(line), index);
+	struct mmfd_event *ev;
 	int ret;
 
-	ret = mmfdev_event_arg(arg, &line, offsetofend(typeof(line), index));
+	ret = mmfd_argsz_in(arg, &line, minsz, minsz);
 	if (ret)
 		return ret;
-	ev = mmfdev_event_get(mf->mdev, line.index);
+	ev = mmfd_event_get(mf->mdev, line.index);
 	if (!ev || !(ev->flags & MMFDEV_EVENT_FLAG_RING))
 		return -EINVAL;
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EBADF;
 	if (READ_ONCE(mf->mdev->dead))
 		return -ENODEV;
-	mmfdev_event_fire(ev, false);
+	mmfd_event_fire(ev, false);
 	return 0;
 }
 
-static long mmfdev_ioctl_event_eventfd(struct mmfdev_file *mf,
-				       void __user *arg)
+static long mmfd_ioctl_event_eventfd(struct mmfd_file *mf,
+				     void __user *arg)
 {
 	struct mmfdev_event_eventfd req;
+	u32 minsz = offsetofend(typeof(req), flags);
 	struct eventfd_ctx *ctx = NULL, *old;
-	struct mmfdev_event *ev;
+	struct mmfd_event *ev;
 	unsigned long flags;
 	int ret;
 
-	ret = mmfdev_event_arg(arg, &req, offsetofend(typeof(req), flags));
+	ret = mmfd_argsz_in(arg, &req, minsz, minsz);
 	if (ret)
 		return ret;
-	ev = mmfdev_event_get(mf->mdev, req.index);
+	ev = mmfd_event_get(mf->mdev, req.index);
 	if (!ev || req.flags || req.fd < -1)
 		return -EINVAL;
 	if (req.fd >= 0) {
@@ -443,7 +424,7 @@ static long mmfdev_ioctl_event_eventfd(struct mmfdev_file *mf,
 }
 
 /**
- * mmfdev_events_ioctl() - the MMFDEV_IOC_EVENT_* ioctls
+ * mmfd_events_ioctl() - the MMFDEV_IOC_EVENT_* ioctls
  * @mf:		the file's state
  * @file:	the file
  * @cmd:	the ioctl
@@ -451,28 +432,28 @@ static long mmfdev_ioctl_event_eventfd(struct mmfdev_file *mf,
  *
  * Return: the ioctl's result, or -ENOTTY for a command that is not ours.
  */
-long mmfdev_events_ioctl(struct mmfdev_file *mf, struct file *file,
-			 unsigned int cmd, void __user *arg)
+long mmfd_events_ioctl(struct mmfd_file *mf, struct file *file,
+		       unsigned int cmd, void __user *arg)
 {
 	switch (cmd) {
 	case MMFDEV_IOC_EVENT_INFO:
-		return mmfdev_ioctl_event_info(mf, arg);
+		return mmfd_ioctl_event_info(mf, arg);
 	case MMFDEV_IOC_EVENT_STATUS:
-		return mmfdev_ioctl_event_status(mf, arg);
+		return mmfd_ioctl_event_status(mf, arg);
 	case MMFDEV_IOC_EVENT_WAIT:
-		return mmfdev_ioctl_event_wait(mf, arg);
+		return mmfd_ioctl_event_wait(mf, arg);
 	case MMFDEV_IOC_EVENT_UNMASK:
-		return mmfdev_ioctl_event_unmask(mf, arg);
+		return mmfd_ioctl_event_unmask(mf, arg);
 	case MMFDEV_IOC_EVENT_RING:
-		return mmfdev_ioctl_event_ring(mf, file, arg);
+		return mmfd_ioctl_event_ring(mf, file, arg);
 	case MMFDEV_IOC_EVENT_EVENTFD:
-		return mmfdev_ioctl_event_eventfd(mf, arg);
+		return mmfd_ioctl_event_eventfd(mf, arg);
 	default:
 		return -ENOTTY;
 	}
 }
 
-static const char *const mmfdev_event_kind_names[] = {
+static const char *const mmfd_event_kind_names[] = {
 	[MMFDEV_EVENT_KIND_DOORBELL] = "doorbell",
 	[MMFDEV_EVENT_KIND_MSIX] = "msix",
 	[MMFDEV_EVENT_KIND_MSI] = "msi",
@@ -481,7 +462,7 @@ static const char *const mmfdev_event_kind_names[] = {
 };
 
 /**
- * mmfdev_events_show() - /sys/class/misc/<node>/events, one line a line
+ * mmfd_events_show() - /sys/class/misc/<node>/events, one line a line
  * @mdev:	the device
  * @buf:	the sysfs page
  *
@@ -491,19 +472,19 @@ static const char *const mmfdev_event_kind_names[] = {
  *
  * Return: bytes written.
  */
-ssize_t mmfdev_events_show(struct mmfdev_device *mdev, char *buf)
+ssize_t mmfd_events_show(struct mmfd_device *mdev, char *buf)
 {
 	unsigned int i;
 	int len = 0;
 
 	for (i = 0; i < mdev->nr_events; i++) {
-		struct mmfdev_event *ev = &mdev->events[i];
+		struct mmfd_event *ev = &mdev->events[i];
 		bool masked;
 		u64 count;
 
-		mmfdev_event_read(ev, &count, NULL, &masked);
+		mmfd_event_read(ev, &count, NULL, &masked);
 		len += sysfs_emit_at(buf, len, "%u %s %s %s 0x%x %llu\n", i,
-				     ev->name, mmfdev_event_kind_names[ev->kind],
+				     ev->name, mmfd_event_kind_names[ev->kind],
 				     ev->trigger == MMFDEV_EVENT_TRIGGER_LEVEL ?
 				     "level" : "edge",
 				     ev->flags |

@@ -1,133 +1,58 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * mmfdev module glue: creates the default device, /dev/mmfdev, with one
- * zero-filled RAM region whose size is the "size" module parameter, and
- * registers the PCI, device-tree and "phys" parameter glue.
+ * mmfdev module init and exit: set up the core, then each bus glue (the
+ * default RAM device, the "phys" parameter, device tree, PCI), and take
+ * them down in the reverse order.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
-#include <linux/err.h>
-#include <linux/kernel.h>
-#include <linux/mm.h>
+#include <linux/init.h>
 #include <linux/module.h>
-#include <linux/moduleparam.h>
-#include <linux/sizes.h>
 
-#include "mmfdev.h"
+#include "internal.h"
 
-static unsigned long long ram_size = SZ_4M;
-
-static int ram_size_set(const char *val, const struct kernel_param *kp)
-{
-	unsigned long long size;
-	char *end;
-
-	size = memparse(val, &end);
-	if (end == val || (*end && *end != '\n'))
-		return -EINVAL;
-	*(unsigned long long *)kp->arg = size;
-	return 0;
-}
-
-static int ram_size_get(char *buffer, const struct kernel_param *kp)
-{
-	return sysfs_emit(buffer, "%llu\n", *(unsigned long long *)kp->arg);
-}
-
-static const struct kernel_param_ops ram_size_ops = {
-	.set = ram_size_set,
-	.get = ram_size_get,
-};
-
-module_param_cb(size, &ram_size_ops, &ram_size, 0444);
-MODULE_PARM_DESC(size,
-		 "Size of /dev/mmfdev's RAM region in bytes; K, M and G suffixes work; rounded up to the page size; at most half of RAM (default 4M)");
-
-static struct mmfdev_device *default_dev;
-
-/* The largest RAM region we agree to allocate: half of RAM, at most 64 GiB. */
-static u64 ram_size_limit(void)
-{
-	u64 half = ((u64)totalram_pages() << PAGE_SHIFT) / 2;
-
-	return min_t(u64, half, MMFDEV_REGION_MAX_SIZE);
-}
-
-static int mmfdev_default_init(void)
-{
-	u64 limit = ram_size_limit();
-	int ret;
-
-	if (!ram_size || ram_size > limit) {
-		pr_err("size=%llu is out of range: use 1 to %llu bytes\n",
-		       ram_size, limit);
-		return -EINVAL;
-	}
-	ram_size = PAGE_ALIGN(ram_size);
-
-	default_dev = mmfdev_device_alloc("mmfdev", 1);
-	if (IS_ERR(default_dev))
-		return PTR_ERR(default_dev);
-
-	ret = mmfdev_ram_region_init(&default_dev->regions[0], "ram", ram_size);
-	if (ret)
-		goto put_device;
-
-	ret = mmfdev_device_register(default_dev);
-	if (ret)
-		goto put_device;
-
-	return 0;
-
-put_device:
-	mmfdev_device_put(default_dev);
-	return ret;
-}
-
-static int __init mmfdev_init(void)
+static int __init mmfd_init(void)
 {
 	int ret;
 
-	ret = mmfdev_core_init();
+	ret = mmfd_core_init();
 	if (ret)
 		return ret;
-	ret = mmfdev_default_init();
+	ret = mmfd_bus_ram_init();
 	if (ret)
 		goto exit_core;
-	ret = mmfdev_phys_init();
+	ret = mmfd_bus_param_init();
 	if (ret)
-		goto unregister_default;
-	ret = mmfdev_platform_init();
+		goto exit_bus_ram;
+	ret = mmfd_bus_of_init();
 	if (ret)
-		goto exit_phys;
-	ret = mmfdev_pci_init();
+		goto exit_bus_param;
+	ret = mmfd_bus_pci_init();
 	if (ret)
-		goto exit_platform;
+		goto exit_bus_of;
 	return 0;
 
-exit_platform:
-	mmfdev_platform_exit();
-exit_phys:
-	mmfdev_phys_exit();
-unregister_default:
-	mmfdev_device_unregister(default_dev);
+exit_bus_of:
+	mmfd_bus_of_exit();
+exit_bus_param:
+	mmfd_bus_param_exit();
+exit_bus_ram:
+	mmfd_bus_ram_exit();
 exit_core:
-	mmfdev_ram_exit();
-	mmfdev_core_exit();
+	mmfd_region_ram_exit();
+	mmfd_core_exit();
 	return ret;
 }
-module_init(mmfdev_init);
+module_init(mmfd_init);
 
-static void __exit mmfdev_exit(void)
+static void __exit mmfd_exit(void)
 {
-	mmfdev_pci_exit();
-	mmfdev_platform_exit();
-	mmfdev_phys_exit();
-	mmfdev_device_unregister(default_dev);
-	mmfdev_ram_exit();
-	mmfdev_core_exit();
+	mmfd_bus_pci_exit();
+	mmfd_bus_of_exit();
+	mmfd_bus_param_exit();
+	mmfd_bus_ram_exit();
+	mmfd_region_ram_exit();
+	mmfd_core_exit();
 }
-module_exit(mmfdev_exit);
+module_exit(mmfd_exit);
 
 MODULE_DESCRIPTION("Map device memory into userspace");
 MODULE_AUTHOR("The mmfdev developers");

@@ -157,6 +157,18 @@ run "no literal page size in the driver, library or tests" \
 	sh -c '! grep -rn "4096" driver lib tests include &&
 		! grep -rnwE --include="*.[ch]" "0x1000" driver lib include'
 run "checkpatch.pl --strict is clean" scripts/checkpatch.sh
+# The driver's names (mmfd_*) never equal the library's exports (mmfdev_*),
+# so that a backtrace or a grep names one thing.  What the driver defines
+# at file scope starts in column 0.
+driver_names_apart() {
+	local clash
+	clash=$(grep -hE '^[A-Za-z_#]' driver/*.[ch] | grep -v '^#include' |
+		grep -oE '[A-Za-z_][A-Za-z0-9_]*' | sort -u |
+		comm -12 - <(printf '%s\n' $syms))
+	[ -z "$clash" ] ||
+		{ echo "driver names that are library exports:" $clash; return 1; }
+}
+run "no driver name equals a library export" driver_names_apart
 
 # The man pages: one source format (scdoc), every export in libmmfdev(3).
 ensure_packages scdoc

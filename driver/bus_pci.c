@@ -26,7 +26,7 @@
 #include <linux/string.h>
 
 #include "compat.h"
-#include "mmfdev.h"
+#include "internal.h"
 
 static char *pci_ids;
 module_param(pci_ids, charp, 0444);
@@ -38,12 +38,12 @@ module_param(pci_irq, charp, 0444);
 MODULE_PARM_DESC(pci_irq,
 		 "Interrupt types PCI devices may use, preferred in the order msix, msi, intx: a list of them, or none (default msix,msi,intx)");
 
-#define MMFDEV_PCI_MAX_VECTORS	8
+#define MMFD_PCI_MAX_VECTORS	8
 
 /* PCI_IRQ_* flags allowed by pci_irq, set at load. */
 static unsigned int pci_irq_flags;
 
-static int mmfdev_pci_parse_irq(void)
+static int mmfd_pci_parse_irq(void)
 {
 	char *list, *cur, *p;
 	int ret = 0;
@@ -73,35 +73,35 @@ static int mmfdev_pci_parse_irq(void)
 	return ret;
 }
 
-static irqreturn_t mmfdev_pci_msi_irq(int irq, void *data)
+static irqreturn_t mmfd_pci_msi_irq(int irq, void *data)
 {
-	mmfdev_event_fire(data, false);
+	mmfd_event_fire(data, false);
 	return IRQ_HANDLED;
 }
 
-static irqreturn_t mmfdev_pci_intx_irq(int irq, void *data)
+static irqreturn_t mmfd_pci_intx_irq(int irq, void *data)
 {
-	struct mmfdev_event *ev = data;
+	struct mmfd_event *ev = data;
 
 	/* Ours only if the device asserts it; then masked at the device. */
 	if (!pci_check_and_mask_intx(ev->priv))
 		return IRQ_NONE;
-	mmfdev_event_fire(ev, true);
+	mmfd_event_fire(ev, true);
 	return IRQ_HANDLED;
 }
 
-static int mmfdev_pci_intx_unmask(struct mmfdev_event *ev)
+static int mmfd_pci_intx_unmask(struct mmfd_event *ev)
 {
 	/* Still asserted: it stays masked, and that is a new event. */
 	return pci_check_and_unmask_intx(ev->priv) ? 0 : 1;
 }
 
-static const struct mmfdev_event_ops mmfdev_pci_intx_ops = {
-	.unmask = mmfdev_pci_intx_unmask,
+static const struct mmfd_event_ops mmfd_pci_intx_ops = {
+	.unmask = mmfd_pci_intx_unmask,
 };
 
 /* Vectors, as many as the device has and pci_irq allows; 0 if none. */
-static int mmfdev_pci_alloc_vectors(struct pci_dev *pdev)
+static int mmfd_pci_alloc_vectors(struct pci_dev *pdev)
 {
 	unsigned int flags = pci_irq_flags;
 	int nvec;
@@ -111,44 +111,44 @@ static int mmfdev_pci_alloc_vectors(struct pci_dev *pdev)
 		flags &= ~PCI_IRQ_INTX;
 	if (!flags)
 		return 0;
-	nvec = pci_alloc_irq_vectors(pdev, 1, MMFDEV_PCI_MAX_VECTORS, flags);
+	nvec = pci_alloc_irq_vectors(pdev, 1, MMFD_PCI_MAX_VECTORS, flags);
 	return nvec > 0 ? nvec : 0;
 }
 
-static int mmfdev_pci_setup_events(struct pci_dev *pdev,
-				   struct mmfdev_device *mdev, int nvec)
+static int mmfd_pci_setup_events(struct pci_dev *pdev,
+				 struct mmfd_device *mdev, int nvec)
 {
 	bool intx = !pdev->msix_enabled && !pdev->msi_enabled;
 	const char *kind = pdev->msix_enabled ? "msix" : "msi";
 	int i, ret;
 
-	ret = mmfdev_events_alloc(mdev, nvec);
+	ret = mmfd_events_alloc(mdev, nvec);
 	if (ret)
 		return ret;
 	if (!intx)
 		pci_set_master(pdev);
 
 	for (i = 0; i < nvec; i++) {
-		struct mmfdev_event *ev = &mdev->events[i];
+		struct mmfd_event *ev = &mdev->events[i];
 		char name[MMFDEV_NAME_MAX];
 
 		if (intx) {
-			mmfdev_event_init(ev, MMFDEV_EVENT_KIND_INTX,
-					  MMFDEV_EVENT_TRIGGER_LEVEL, "intx",
-					  &mmfdev_pci_intx_ops, pdev);
-			ret = mmfdev_event_request_irq(ev, pdev->irq,
-						       mmfdev_pci_intx_irq,
-						       IRQF_SHARED);
+			mmfd_event_init(ev, MMFDEV_EVENT_KIND_INTX,
+					MMFDEV_EVENT_TRIGGER_LEVEL, "intx",
+					&mmfd_pci_intx_ops, pdev);
+			ret = mmfd_event_request_irq(ev, pdev->irq,
+						     mmfd_pci_intx_irq,
+						     IRQF_SHARED);
 		} else {
 			snprintf(name, sizeof(name), "%s%d", kind, i);
-			mmfdev_event_init(ev, pdev->msix_enabled ?
-					  MMFDEV_EVENT_KIND_MSIX :
-					  MMFDEV_EVENT_KIND_MSI,
-					  MMFDEV_EVENT_TRIGGER_EDGE, name, NULL,
-					  NULL);
-			ret = mmfdev_event_request_irq(ev,
-						       pci_irq_vector(pdev, i),
-						       mmfdev_pci_msi_irq, 0);
+			mmfd_event_init(ev, pdev->msix_enabled ?
+					MMFDEV_EVENT_KIND_MSIX :
+					MMFDEV_EVENT_KIND_MSI,
+					MMFDEV_EVENT_TRIGGER_EDGE, name, NULL,
+					NULL);
+			ret = mmfd_event_request_irq(ev,
+						     pci_irq_vector(pdev, i),
+						     mmfd_pci_msi_irq, 0);
 		}
 		if (ret)
 			return ret;
@@ -156,10 +156,10 @@ static int mmfdev_pci_setup_events(struct pci_dev *pdev,
 	return 0;
 }
 
-static int mmfdev_pci_probe(struct pci_dev *pdev,
-			    const struct pci_device_id *id)
+static int mmfd_pci_probe(struct pci_dev *pdev,
+			  const struct pci_device_id *id)
 {
-	struct mmfdev_device *mdev;
+	struct mmfd_device *mdev;
 	char name[MMFDEV_NAME_MAX];
 	int bar, ret, nvec = 0;
 
@@ -171,51 +171,49 @@ static int mmfdev_pci_probe(struct pci_dev *pdev,
 		goto disable_device;
 
 	snprintf(name, sizeof(name), "mmfdev-pci-%s", pci_name(pdev));
-	mdev = mmfdev_device_alloc(name, PCI_STD_NUM_BARS);
+	mdev = mmfd_device_alloc(name, PCI_STD_NUM_BARS);
 	if (IS_ERR(mdev)) {
 		ret = PTR_ERR(mdev);
 		goto release_regions;
 	}
 
 	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
-		struct mmfdev_region *region = &mdev->regions[bar];
+		struct mmfd_region *region = &mdev->regions[bar];
 		u64 len = pci_resource_len(pdev, bar);
 		char rname[8];
 
 		snprintf(rname, sizeof(rname), "bar%d", bar);
 		if (len && pci_resource_flags(pdev, bar) & IORESOURCE_MEM) {
-			ret = mmfdev_mmio_region_init(region, rname,
-						      pci_resource_start(pdev, bar),
-						      len, MMFDEV_CLAIM_HELD);
+			ret = mmfd_region_mmio_init(region, rname,
+						    pci_resource_start(pdev, bar),
+						    len, MMFD_CLAIM_HELD);
 			if (ret)
-				goto put_device;
+				goto remove_device;
 		} else if (len) {
-			mmfdev_ioport_region_init(region, rname, len);
+			mmfd_region_ioport_init(region, rname, len);
 		} else {
-			mmfdev_empty_region_init(region, rname);
+			mmfd_region_empty_init(region, rname);
 		}
 	}
 
-	nvec = mmfdev_pci_alloc_vectors(pdev);
-	ret = mmfdev_pci_setup_events(pdev, mdev, nvec);
+	nvec = mmfd_pci_alloc_vectors(pdev);
+	ret = mmfd_pci_setup_events(pdev, mdev, nvec);
 	if (ret)
-		goto free_irqs;
+		goto remove_device;
 
-	ret = mmfdev_device_register(mdev);
+	ret = mmfd_device_register(mdev);
 	if (ret)
-		goto free_irqs;
+		goto remove_device;
 
 	pci_set_drvdata(pdev, mdev);
 	dev_info(&pdev->dev, "exposed as /dev/%s, %u event lines\n", name,
 		 mdev->nr_events);
 	return 0;
 
-free_irqs:
-	mmfdev_events_free_irqs(mdev);
+remove_device:
+	mmfd_device_remove(mdev);
 	if (nvec)
 		pci_free_irq_vectors(pdev);
-put_device:
-	mmfdev_device_put(mdev);
 release_regions:
 	pci_release_regions(pdev);
 disable_device:
@@ -223,32 +221,28 @@ disable_device:
 	return ret;
 }
 
-static void mmfdev_pci_remove(struct pci_dev *pdev)
+static void mmfd_pci_remove(struct pci_dev *pdev)
 {
-	struct mmfdev_device *mdev = pci_get_drvdata(pdev);
+	struct mmfd_device *mdev = pci_get_drvdata(pdev);
 
 	/*
-	 * Revokes every mapping before the BARs are given back, and wakes
-	 * every event waiter; the interrupts go after that, while our
-	 * reference keeps the lines their handlers use.
+	 * Revokes every mapping before the BARs are given back, wakes every
+	 * event waiter, and frees the interrupts before their vectors go.
 	 */
-	mmfdev_device_get(mdev);
-	mmfdev_device_unregister(mdev);
-	mmfdev_events_free_irqs(mdev);
+	mmfd_device_remove(mdev);
 	pci_free_irq_vectors(pdev);
-	mmfdev_device_put(mdev);
 	pci_release_regions(pdev);
 	pci_disable_device(pdev);
 }
 
-static struct pci_driver mmfdev_pci_driver = {
+static struct pci_driver mmfd_pci_driver = {
 	.name = "mmfdev",
-	.probe = mmfdev_pci_probe,
-	.remove = mmfdev_pci_remove,
+	.probe = mmfd_pci_probe,
+	.remove = mmfd_pci_remove,
 };
 
 /* Add each vendor:device of the pci_ids parameter as a dynamic ID. */
-static int mmfdev_pci_add_ids(void)
+static int mmfd_pci_add_ids(void)
 {
 	char *ids, *cur, *p;
 	int ret = 0;
@@ -270,30 +264,30 @@ static int mmfdev_pci_add_ids(void)
 			ret = -EINVAL;
 			break;
 		}
-		ret = pci_add_dynid(&mmfdev_pci_driver, vendor, device,
+		ret = pci_add_dynid(&mmfd_pci_driver, vendor, device,
 				    PCI_ANY_ID, PCI_ANY_ID, 0, 0, 0);
 	}
 	kfree(ids);
 	return ret;
 }
 
-int mmfdev_pci_init(void)
+int mmfd_bus_pci_init(void)
 {
 	int ret;
 
-	ret = mmfdev_pci_parse_irq();
+	ret = mmfd_pci_parse_irq();
 	if (ret)
 		return ret;
-	ret = pci_register_driver(&mmfdev_pci_driver);
+	ret = pci_register_driver(&mmfd_pci_driver);
 	if (ret)
 		return ret;
-	ret = mmfdev_pci_add_ids();
+	ret = mmfd_pci_add_ids();
 	if (ret)
-		pci_unregister_driver(&mmfdev_pci_driver);
+		pci_unregister_driver(&mmfd_pci_driver);
 	return ret;
 }
 
-void mmfdev_pci_exit(void)
+void mmfd_bus_pci_exit(void)
 {
-	pci_unregister_driver(&mmfdev_pci_driver);
+	pci_unregister_driver(&mmfd_pci_driver);
 }

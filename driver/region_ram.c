@@ -40,14 +40,14 @@
 #include <linux/string.h>
 
 #include "compat.h"
-#include "mmfdev.h"
+#include "internal.h"
 
 static bool ram_movable;
 module_param(ram_movable, bool, 0444);
 MODULE_PARM_DESC(ram_movable,
 		 "Let RAM regions be allocated on first use, migrated and swapped like tmpfs files (default: allocated at creation, pinned)");
 
-struct mmfdev_ram {
+struct mmfd_ram {
 	struct file *file;	/* the shmem file that owns the pages */
 	struct page **pins;	/* one referenced page per folio */
 	unsigned long nr_pins;
@@ -96,9 +96,9 @@ static int ram_mount_get(void)
 }
 
 /**
- * mmfdev_ram_exit() - unmount the RAM regions' tmpfs; at module unload
+ * mmfd_region_ram_exit() - unmount the RAM regions' tmpfs; at module unload
  */
-void mmfdev_ram_exit(void)
+void mmfd_region_ram_exit(void)
 {
 	if (ram_mnt)
 		kern_unmount(ram_mnt);
@@ -133,7 +133,7 @@ static int ram_fops_get(const struct file_operations *shmem_fops)
  * checks; its owner is us, so the module stays while the VMA (or a copy
  * of it, after fork or split) holds the file.
  */
-static struct file *ram_file_clone(struct mmfdev_ram *ram)
+static struct file *ram_file_clone(struct mmfd_ram *ram)
 {
 	struct inode *inode = file_inode(ram->file);
 	struct file *file;
@@ -149,10 +149,10 @@ static struct file *ram_file_clone(struct mmfdev_ram *ram)
 	return file;
 }
 
-static int ram_mmap(struct mmfdev_region *region, struct vm_area_struct *vma,
+static int ram_mmap(struct mmfd_region *region, struct vm_area_struct *vma,
 		    unsigned long pgoff)
 {
-	struct mmfdev_ram *ram = region->priv;
+	struct mmfd_ram *ram = region->priv;
 	struct file *file;
 
 	file = ram_file_clone(ram);
@@ -162,20 +162,20 @@ static int ram_mmap(struct mmfdev_region *region, struct vm_area_struct *vma,
 	vma_set_file(vma, file);
 	fput(file);
 	vma->vm_pgoff = pgoff;
-	return mmfdev_file_mmap(file, vma);
+	return mmfd_file_mmap(file, vma);
 }
 
-static bool ram_owns_vma(struct mmfdev_region *region,
+static bool ram_owns_vma(struct mmfd_region *region,
 			 struct vm_area_struct *vma)
 {
-	struct mmfdev_ram *ram = region->priv;
+	struct mmfd_ram *ram = region->priv;
 
 	return vma->vm_file && vma->vm_file->f_op == ram_fops &&
 	       file_inode(vma->vm_file) == file_inode(ram->file);
 }
 
 /* Copy @len bytes between @buf and the region at @off, page by page. */
-static int ram_copy(struct mmfdev_ram *ram, void *buf, size_t len, u64 off,
+static int ram_copy(struct mmfd_ram *ram, void *buf, size_t len, u64 off,
 		    bool write)
 {
 	struct address_space *mapping = ram->file->f_mapping;
@@ -211,19 +211,19 @@ static int ram_copy(struct mmfdev_ram *ram, void *buf, size_t len, u64 off,
 	return 0;
 }
 
-static int ram_read(struct mmfdev_region *region, void *buf, size_t len,
+static int ram_read(struct mmfd_region *region, void *buf, size_t len,
 		    u64 off)
 {
 	return ram_copy(region->priv, buf, len, off, false);
 }
 
-static int ram_write(struct mmfdev_region *region, const void *buf,
+static int ram_write(struct mmfd_region *region, const void *buf,
 		     size_t len, u64 off)
 {
 	return ram_copy(region->priv, (void *)buf, len, off, true);
 }
 
-static int ram_sync(struct mmfdev_region *region)
+static int ram_sync(struct mmfd_region *region)
 {
 	/*
 	 * Every mapping, read and write goes through the same cacheable
@@ -234,7 +234,7 @@ static int ram_sync(struct mmfdev_region *region)
 	return 0;
 }
 
-static void ram_unpin(struct mmfdev_ram *ram)
+static void ram_unpin(struct mmfd_ram *ram)
 {
 	unsigned long i;
 
@@ -258,7 +258,7 @@ static int ram_errno(int err)
  * Allocate every page of the region now, and keep a reference on each
  * folio: a page with an extra reference is neither migrated nor reclaimed.
  */
-static int ram_pin_all(struct mmfdev_ram *ram, u64 size)
+static int ram_pin_all(struct mmfd_ram *ram, u64 size)
 {
 	struct address_space *mapping = ram->file->f_mapping;
 	pgoff_t index = 0, end = size >> PAGE_SHIFT;
@@ -289,9 +289,9 @@ static int ram_pin_all(struct mmfdev_ram *ram, u64 size)
 	return 0;
 }
 
-static void ram_release(struct mmfdev_region *region)
+static void ram_release(struct mmfd_region *region)
 {
-	struct mmfdev_ram *ram = region->priv;
+	struct mmfd_ram *ram = region->priv;
 
 	ram_unpin(ram);
 	fput(ram->file);
@@ -299,7 +299,7 @@ static void ram_release(struct mmfdev_region *region)
 	region->priv = NULL;
 }
 
-static const struct mmfdev_region_ops ram_ops = {
+static const struct mmfd_region_ops ram_ops = {
 	.mmap = ram_mmap,
 	.owns_vma = ram_owns_vma,
 	.read = ram_read,
@@ -310,7 +310,7 @@ static const struct mmfdev_region_ops ram_ops = {
 };
 
 /**
- * mmfdev_ram_region_init() - make @region a zero-filled RAM region
+ * mmfd_region_ram_init() - make @region a zero-filled RAM region
  * @region:	an unused slot of a device's region table
  * @name:	region name
  * @size:	size in bytes, a non-zero multiple of PAGE_SIZE
@@ -318,13 +318,13 @@ static const struct mmfdev_region_ops ram_ops = {
  * Return: 0, -EINVAL for a bad size, -EINTR if a fatal signal came while
  * the pages were allocated, or -ENOMEM.
  */
-int mmfdev_ram_region_init(struct mmfdev_region *region, const char *name,
-			   u64 size)
+int mmfd_region_ram_init(struct mmfd_region *region, const char *name,
+			 u64 size)
 {
-	struct mmfdev_ram *ram;
+	struct mmfd_ram *ram;
 	int ret;
 
-	if (!size || !PAGE_ALIGNED(size) || size > MMFDEV_REGION_MAX_SIZE)
+	if (!size || !PAGE_ALIGNED(size) || size > MMFD_REGION_MAX_SIZE)
 		return -EINVAL;
 
 	ret = ram_mount_get();
@@ -335,7 +335,7 @@ int mmfdev_ram_region_init(struct mmfdev_region *region, const char *name,
 	if (!ram)
 		return -ENOMEM;
 
-	ram->file = mmfdev_shmem_file_setup(ram_mnt, "mmfdev-ram", size);
+	ram->file = mmfd_shmem_file_setup(ram_mnt, "mmfdev-ram", size);
 	if (IS_ERR(ram->file)) {
 		ret = ram_errno(PTR_ERR(ram->file));
 		goto free_ram;

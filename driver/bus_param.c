@@ -25,14 +25,14 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "mmfdev.h"
+#include "internal.h"
 
 static char *phys;
 module_param(phys, charp, 0444);
 MODULE_PARM_DESC(phys,
 		 "MMIO regions of /dev/mmfdev-phys, as NAME:ADDRESS:SIZE[:shared][,...]; never over System RAM; \":shared\" maps a range another driver holds, without requesting it");
 
-static struct mmfdev_device *phys_dev;
+static struct mmfd_device *phys_dev;
 
 /* NAME:ADDRESS:SIZE[:OPTION]; *@opt is NULL without the fourth field. */
 static int phys_parse_one(char *spec, char **name, u64 *addr, u64 *size,
@@ -83,10 +83,10 @@ static int phys_add_regions(char *list, unsigned int nr)
 			pr_err("phys: %s overlaps System RAM: refused\n", name);
 			return -EINVAL;
 		}
-		ret = mmfdev_mmio_region_init(&phys_dev->regions[i], name,
-					      addr, size,
-					      shared ? MMFDEV_CLAIM_SHARE :
-						       MMFDEV_CLAIM_OWN);
+		ret = mmfd_region_mmio_init(&phys_dev->regions[i], name,
+					    addr, size,
+					    shared ? MMFD_CLAIM_SHARE :
+						     MMFD_CLAIM_OWN);
 		if (ret == -EBUSY) {
 			pr_err("phys: %s: the range is busy (add :shared to share it with its owner)\n",
 			       name);
@@ -98,12 +98,12 @@ static int phys_add_regions(char *list, unsigned int nr)
 			return ret;
 		}
 		if (shared)
-			mmfdev_shared_report(NULL, name, addr, size);
+			mmfd_mmio_owner_report(NULL, name, addr, size);
 	}
 	return 0;
 }
 
-int mmfdev_phys_init(void)
+int mmfd_bus_param_init(void)
 {
 	unsigned int nr;
 	char *list;
@@ -120,31 +120,31 @@ int mmfdev_phys_init(void)
 	if (!list)
 		return -ENOMEM;
 
-	phys_dev = mmfdev_device_alloc("mmfdev-phys", nr);
+	phys_dev = mmfd_device_alloc("mmfdev-phys", nr);
 	ret = PTR_ERR_OR_ZERO(phys_dev);
 	if (ret)
 		goto free_list;
 
 	ret = phys_add_regions(list, nr);
 	if (ret)
-		goto put_device;
+		goto remove_device;
 
-	ret = mmfdev_device_register(phys_dev);
+	ret = mmfd_device_register(phys_dev);
 	if (ret)
-		goto put_device;
+		goto remove_device;
 	kfree(list);
 	return 0;
 
-put_device:
-	mmfdev_device_put(phys_dev);
+remove_device:
+	mmfd_device_remove(phys_dev);
 free_list:
 	phys_dev = NULL;
 	kfree(list);
 	return ret;
 }
 
-void mmfdev_phys_exit(void)
+void mmfd_bus_param_exit(void)
 {
 	if (phys_dev)
-		mmfdev_device_unregister(phys_dev);
+		mmfd_device_remove(phys_dev);
 }

@@ -32,9 +32,9 @@
 #include <linux/platform_device.h>
 #include <linux/string.h>
 
-#include "mmfdev.h"
+#include "internal.h"
 
-struct mmfdev_owner {
+struct mmfd_owner {
 	struct device *self;	/* the device that shares: never the owner */
 	u64 last;		/* last byte of the range looked at */
 	bool busy;		/* some driver holds part of the range ... */
@@ -49,7 +49,7 @@ struct mmfdev_owner {
 /* walk_iomem_res_desc() callback: keep the first busy part of the range. */
 static int owner_busy(struct resource *res, void *arg)
 {
-	struct mmfdev_owner *o = arg;
+	struct mmfd_owner *o = arg;
 
 	/* The walk looks one byte past the range: see owner_find(). */
 	if (res->start > o->last)
@@ -61,7 +61,7 @@ static int owner_busy(struct resource *res, void *arg)
 }
 
 /* Is @res a memory resource of @dev holding the busy part, and tighter? */
-static void owner_consider(struct mmfdev_owner *o, struct device *dev,
+static void owner_consider(struct mmfd_owner *o, struct device *dev,
 			   const struct resource *res)
 {
 	const struct device_driver *drv;
@@ -112,7 +112,7 @@ static int owner_pci_dev(struct device *dev, void *arg)
 	return 0;
 }
 
-static void owner_find(struct mmfdev_owner *o, u64 start)
+static void owner_find(struct mmfd_owner *o, u64 start)
 {
 	/*
 	 * The walk wants start < end: look one byte further (a one-byte
@@ -133,7 +133,7 @@ static void owner_find(struct mmfdev_owner *o, u64 start)
 }
 
 /**
- * mmfdev_shared_report() - log the one line that says a range is shared
+ * mmfd_mmio_owner_report() - log the one line that says a range is shared
  * @dev:	the device that shares it, for the log's prefix and so as
  *		not to name it its own owner; NULL for the phys parameter
  * @name:	region name
@@ -145,11 +145,11 @@ static void owner_find(struct mmfdev_owner *o, u64 start)
  * is not a bound device mmfdev can find (e.g. an arch timer), or says
  * that no driver holds it now.
  */
-void mmfdev_shared_report(struct device *dev, const char *name,
-			  phys_addr_t phys, u64 size)
+void mmfd_mmio_owner_report(struct device *dev, const char *name,
+			    phys_addr_t phys, u64 size)
 {
 	struct resource range = DEFINE_RES_MEM(phys, size);
-	struct mmfdev_owner o = {
+	struct mmfd_owner o = {
 		.self = dev,
 		.last = (u64)phys + (size - 1),
 	};

@@ -14,8 +14,8 @@
  *
  * The "reg" windows are requested, and the node does not probe if a
  * driver holds one, unless the node has the boolean property
- * "mmfdev,shared": then they are shared with their owner (see mmio.c),
- * each with one line in the log that names it.
+ * "mmfdev,shared": then they are shared with their owner (see
+ * region_mmio.c), each with one line in the log that names it.
  *
  * The binding is documented in dts/mmfdev.yaml; dts/ also has an overlay
  * for the Raspberry Pi 5.
@@ -30,11 +30,11 @@
 #include <linux/string.h>
 
 #include "compat.h"
-#include "mmfdev.h"
+#include "internal.h"
 
-static int mmfdev_of_add_reg(struct platform_device *pdev,
-			     struct mmfdev_region *region, unsigned int i,
-			     bool shared)
+static int mmfd_of_add_reg(struct platform_device *pdev,
+			   struct mmfd_region *region, unsigned int i,
+			   bool shared)
 {
 	struct resource *res;
 	const char *name;
@@ -49,18 +49,18 @@ static int mmfdev_of_add_reg(struct platform_device *pdev,
 		snprintf(buf, sizeof(buf), "reg%u", i);
 		name = buf;
 	}
-	ret = mmfdev_mmio_region_init(region, name, res->start,
-				      resource_size(res),
-				      shared ? MMFDEV_CLAIM_SHARE :
-					       MMFDEV_CLAIM_OWN);
+	ret = mmfd_region_mmio_init(region, name, res->start,
+				    resource_size(res),
+				    shared ? MMFD_CLAIM_SHARE :
+					     MMFD_CLAIM_OWN);
 	if (!ret && shared)
-		mmfdev_shared_report(&pdev->dev, name, res->start,
-				     resource_size(res));
+		mmfd_mmio_owner_report(&pdev->dev, name, res->start,
+				       resource_size(res));
 	return ret;
 }
 
-static int mmfdev_of_add_rmem(struct platform_device *pdev,
-			      struct mmfdev_region *region, unsigned int i)
+static int mmfd_of_add_rmem(struct platform_device *pdev,
+			    struct mmfd_region *region, unsigned int i)
 {
 	struct device_node *np = pdev->dev.of_node, *rnp;
 	struct reserved_mem *rmem;
@@ -77,48 +77,48 @@ static int mmfdev_of_add_rmem(struct platform_device *pdev,
 	if (of_property_read_string_index(np, "memory-region-names", i, &name))
 		name = rnp->name;
 	of_node_put(rnp);
-	return mmfdev_reserved_region_init(region, name, rmem->base,
-					   rmem->size);
+	return mmfd_region_reserved_init(region, name, rmem->base,
+					 rmem->size);
 }
 
-static irqreturn_t mmfdev_of_edge_irq(int irq, void *data)
+static irqreturn_t mmfd_of_edge_irq(int irq, void *data)
 {
-	mmfdev_event_fire(data, false);
+	mmfd_event_fire(data, false);
 	return IRQ_HANDLED;
 }
 
 /* A level line stays masked at the controller until userspace unmasks. */
-static irqreturn_t mmfdev_of_level_irq(int irq, void *data)
+static irqreturn_t mmfd_of_level_irq(int irq, void *data)
 {
 	disable_irq_nosync(irq);
-	mmfdev_event_fire(data, true);
+	mmfd_event_fire(data, true);
 	return IRQ_HANDLED;
 }
 
-static int mmfdev_of_unmask(struct mmfdev_event *ev)
+static int mmfd_of_unmask(struct mmfd_event *ev)
 {
 	enable_irq(ev->irq);
 	return 0;
 }
 
-static const struct mmfdev_event_ops mmfdev_of_level_ops = {
-	.unmask = mmfdev_of_unmask,
+static const struct mmfd_event_ops mmfd_of_level_ops = {
+	.unmask = mmfd_of_unmask,
 };
 
 /* One event line per "interrupts" entry, named irq0, irq1, ... */
-static int mmfdev_of_setup_events(struct platform_device *pdev,
-				  struct mmfdev_device *mdev)
+static int mmfd_of_setup_events(struct platform_device *pdev,
+				struct mmfd_device *mdev)
 {
 	int nr, i, ret;
 
 	nr = platform_irq_count(pdev);
 	if (nr < 0)
 		return nr;
-	ret = mmfdev_events_alloc(mdev, nr);
+	ret = mmfd_events_alloc(mdev, nr);
 	if (ret)
 		return ret;
 	for (i = 0; i < nr; i++) {
-		struct mmfdev_event *ev = &mdev->events[i];
+		struct mmfd_event *ev = &mdev->events[i];
 		char name[MMFDEV_NAME_MAX];
 		bool level;
 		int irq;
@@ -128,26 +128,26 @@ static int mmfdev_of_setup_events(struct platform_device *pdev,
 			return irq;
 		level = irq_get_trigger_type(irq) & IRQ_TYPE_LEVEL_MASK;
 		snprintf(name, sizeof(name), "irq%d", i);
-		mmfdev_event_init(ev, MMFDEV_EVENT_KIND_IRQ,
-				  level ? MMFDEV_EVENT_TRIGGER_LEVEL :
-					  MMFDEV_EVENT_TRIGGER_EDGE,
-				  name, level ? &mmfdev_of_level_ops : NULL,
-				  NULL);
-		ret = mmfdev_event_request_irq(ev, irq, level ?
-					       mmfdev_of_level_irq :
-					       mmfdev_of_edge_irq, 0);
+		mmfd_event_init(ev, MMFDEV_EVENT_KIND_IRQ,
+				level ? MMFDEV_EVENT_TRIGGER_LEVEL :
+					MMFDEV_EVENT_TRIGGER_EDGE,
+				name, level ? &mmfd_of_level_ops : NULL,
+				NULL);
+		ret = mmfd_event_request_irq(ev, irq, level ?
+					     mmfd_of_level_irq :
+					     mmfd_of_edge_irq, 0);
 		if (ret)
 			return ret;
 	}
 	return 0;
 }
 
-static int mmfdev_of_probe(struct platform_device *pdev)
+static int mmfd_of_probe(struct platform_device *pdev)
 {
 	struct device_node *np = pdev->dev.of_node;
 	bool shared = of_property_read_bool(np, "mmfdev,shared");
 	unsigned int nr_reg = 0, nr_rmem, i;
-	struct mmfdev_device *mdev;
+	struct mmfd_device *mdev;
 	char name[MMFDEV_NAME_MAX];
 	int ret;
 
@@ -157,81 +157,76 @@ static int mmfdev_of_probe(struct platform_device *pdev)
 	nr_rmem = ret > 0 ? ret : 0;
 
 	snprintf(name, sizeof(name), "mmfdev-%s", dev_name(&pdev->dev));
-	mdev = mmfdev_device_alloc(name, nr_reg + nr_rmem);
+	mdev = mmfd_device_alloc(name, nr_reg + nr_rmem);
 	if (IS_ERR(mdev))
 		return dev_err_probe(&pdev->dev, PTR_ERR(mdev),
 				     "needs 1 to %d regions\n",
-				     MMFDEV_MAX_REGIONS);
+				     MMFD_MAX_REGIONS);
 
 	for (i = 0; i < nr_reg; i++) {
-		ret = mmfdev_of_add_reg(pdev, &mdev->regions[i], i, shared);
+		ret = mmfd_of_add_reg(pdev, &mdev->regions[i], i, shared);
 		if (ret) {
 			dev_err(&pdev->dev, "reg %u: %d\n", i, ret);
-			goto put_device;
+			goto remove_device;
 		}
 	}
 	for (i = 0; i < nr_rmem; i++) {
-		ret = mmfdev_of_add_rmem(pdev, &mdev->regions[nr_reg + i], i);
+		ret = mmfd_of_add_rmem(pdev, &mdev->regions[nr_reg + i], i);
 		if (ret) {
 			dev_err(&pdev->dev, "memory-region %u: %d\n", i, ret);
-			goto put_device;
+			goto remove_device;
 		}
 	}
 
-	ret = mmfdev_of_setup_events(pdev, mdev);
+	ret = mmfd_of_setup_events(pdev, mdev);
 	if (ret) {
 		dev_err_probe(&pdev->dev, ret, "interrupts\n");
-		goto free_irqs;
+		goto remove_device;
 	}
 
-	ret = mmfdev_device_register(mdev);
+	ret = mmfd_device_register(mdev);
 	if (ret)
-		goto free_irqs;
+		goto remove_device;
 
 	platform_set_drvdata(pdev, mdev);
 	dev_info(&pdev->dev, "exposed as /dev/%s, %u event lines\n", name,
 		 mdev->nr_events);
 	return 0;
 
-free_irqs:
-	mmfdev_events_free_irqs(mdev);
-put_device:
-	mmfdev_device_put(mdev);
+remove_device:
+	mmfd_device_remove(mdev);
 	return ret;
 }
 
-static void mmfdev_of_remove(struct platform_device *pdev)
+static void mmfd_of_remove(struct platform_device *pdev)
 {
-	struct mmfdev_device *mdev = platform_get_drvdata(pdev);
+	struct mmfd_device *mdev = platform_get_drvdata(pdev);
 
 	/* Waiters are woken first; the handlers' lines outlive the irqs. */
-	mmfdev_device_get(mdev);
-	mmfdev_device_unregister(mdev);
-	mmfdev_events_free_irqs(mdev);
-	mmfdev_device_put(mdev);
+	mmfd_device_remove(mdev);
 }
 
-static const struct of_device_id mmfdev_of_match[] = {
+static const struct of_device_id mmfd_of_match[] = {
 	{ .compatible = "mmfdev,device" },
 	{ }
 };
-MODULE_DEVICE_TABLE(of, mmfdev_of_match);
+MODULE_DEVICE_TABLE(of, mmfd_of_match);
 
-static struct platform_driver mmfdev_platform_driver = {
-	.probe = mmfdev_of_probe,
-	.MMFDEV_PLATFORM_REMOVE = mmfdev_of_remove,
+static struct platform_driver mmfd_platform_driver = {
+	.probe = mmfd_of_probe,
+	.MMFD_PLATFORM_REMOVE = mmfd_of_remove,
 	.driver = {
 		.name = "mmfdev",
-		.of_match_table = mmfdev_of_match,
+		.of_match_table = mmfd_of_match,
 	},
 };
 
-int mmfdev_platform_init(void)
+int mmfd_bus_of_init(void)
 {
-	return platform_driver_register(&mmfdev_platform_driver);
+	return platform_driver_register(&mmfd_platform_driver);
 }
 
-void mmfdev_platform_exit(void)
+void mmfd_bus_of_exit(void)
 {
-	platform_driver_unregister(&mmfdev_platform_driver);
+	platform_driver_unregister(&mmfd_platform_driver);
 }
