@@ -125,9 +125,17 @@ $(BENCH): tests/mmfdev_bench.c $(LIB_A)
 $(KSFT_DIR)/kselftest_harness.h:
 	scripts/get-kselftest.sh
 
-$(BUILD)/tests/%_test: tests/%_test.c tests/common.h $(LIB_A) $(KSFT_DIR)/kselftest_harness.h
+# The helpers every test program shares, compiled once per BUILD.
+TEST_COMMON	:= $(BUILD)/tests/common.o
+$(TEST_COMMON): tests/common.c tests/common.h include/uapi/linux/mmfdev.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(TEST_LIBS)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%_test: tests/%_test.c tests/common.h $(TEST_COMMON) $(LIB_A) \
+		$(KSFT_DIR)/kselftest_harness.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_COMMON) \
+		$(LIB_A) $(TEST_LIBS)
 
 $(BUILD)/tests/lib_test: tests/lib_test.c $(LIB_A) \
 		$(KSFT_DIR)/kselftest_harness.h
