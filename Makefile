@@ -114,11 +114,15 @@ $(BUILD)/examples/%: lib/examples/%.c $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(BASE_CFLAGS) -o $@ $< $(LIB_A)
 
+# mmfdev-edu takes edu's register map from the tests' header.
+$(BUILD)/examples/mmfdev-edu: BASE_CFLAGS += -Itests
+$(BUILD)/examples/mmfdev-edu: tests/edu.h
+
 tests: $(TESTS)
 host-tests: $(HOST_TESTS)
 benchmarks: $(BENCH)
 
-$(BENCH): tests/mmfdev_bench.c $(LIB_A)
+$(BENCH): tests/mmfdev_bench.c tests/edu.h $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(BASE_CFLAGS) -o $@ $< $(LIB_A)
 
@@ -131,8 +135,8 @@ $(TEST_COMMON): tests/common.c tests/common.h include/uapi/linux/mmfdev.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%_test: tests/%_test.c tests/common.h $(TEST_COMMON) $(LIB_A) \
-		$(KSFT_DIR)/kselftest_harness.h
+$(BUILD)/tests/%_test: tests/%_test.c tests/common.h tests/edu.h $(TEST_COMMON) \
+		$(LIB_A) $(KSFT_DIR)/kselftest_harness.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_COMMON) \
 		$(LIB_A) $(TEST_LIBS)

@@ -40,8 +40,7 @@
 #include "kselftest_harness.h"
 #include "mmfdev.h"
 #include "common.h"
-
-#define EDU_ID_VALUE	0x010000edU
+#include "edu.h"
 
 static unsigned long env_count(const char *name, unsigned long def)
 {

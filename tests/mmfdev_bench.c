@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "mmfdev.h"
+#include "edu.h"
 
 static double now(void)
 {
@@ -1239,11 +1240,6 @@ static void bench_doorbell(struct mmfdev *dev, const char *node, size_t page)
 		report("doorbell ping-pong", "us", "doorbell", med[PP_BELL],
 		       names[k], med[k]);
 }
-
-/* edu's registers (QEMU's docs/specs/edu.rst). */
-#define EDU_IRQ_STATUS		0x24
-#define EDU_IRQ_RAISE		0x60
-#define EDU_IRQ_ACK		0x64
 
 /*
  * How a round sees the interrupt it raised; and, for the waits, when the

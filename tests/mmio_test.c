@@ -38,17 +38,7 @@
 #include "kselftest_harness.h"
 #include "mmfdev.h"
 #include "common.h"
-
-#define EDU_ID			0x00
-#define EDU_LIVENESS		0x04
-#define EDU_FACTORIAL		0x08
-#define EDU_STATUS		0x20
-#define EDU_STATUS_COMPUTING	0x01
-#define EDU_IRQ_STATUS		0x24
-#define EDU_IRQ_RAISE		0x60
-#define EDU_IRQ_ACK		0x64
-/* edu's identification register: major 1, minor 0, then 0xed. */
-#define EDU_ID_VALUE		0x010000edU
+#include "edu.h"
 
 #define IVSHMEM_GUEST_AT	(64 << 10)
 
