@@ -187,8 +187,8 @@ FIXTURE_SETUP(endure)
 /* The suite goes on with the module as the lane loaded it. */
 FIXTURE_TEARDOWN(endure)
 {
-	if (!module_loaded() && getenv("MMFDEV_MODULE"))
-		module_insert(module_default_options());
+	if (getenv("MMFDEV_MODULE"))
+		module_restore();
 }
 
 /* The readings of load_unload_cycles. */

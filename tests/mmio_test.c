@@ -646,10 +646,8 @@ FIXTURE_TEARDOWN(edu_intx)
 	if (self->regs)
 		mmfdev_unmap((void *)self->regs, self->len);
 	mmfdev_close(self->dev);
-	if (!module_cannot_reload()) {
-		module_remove();
-		module_insert(module_default_options());
-	}
+	if (!module_cannot_reload())
+		module_reload_default();
 }
 
 TEST_F_TIMEOUT(edu_intx, level_interrupts, 300)
@@ -1011,8 +1009,7 @@ FIXTURE_SETUP(phys)
 
 FIXTURE_TEARDOWN(phys)
 {
-	module_remove();
-	module_insert(module_default_options());
+	module_reload_default();
 }
 
 /* The first System RAM range in /proc/iomem. */
@@ -1366,8 +1363,7 @@ FIXTURE_SETUP(held)
 
 FIXTURE_TEARDOWN(held)
 {
-	module_remove();
-	module_insert(module_default_options());
+	module_reload_default();
 }
 
 /* Without the opt-in nothing changes: EBUSY, and nothing is created. */
