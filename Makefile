@@ -64,9 +64,10 @@ LIB_A		:= $(BUILD)/lib/libmmfdev.a
 LIB_PC		:= $(BUILD)/lib/libmmfdev.pc
 EXAMPLES	:= $(BUILD)/examples/mmfdev-hello $(BUILD)/examples/mmfdev-edu \
 		   $(BUILD)/examples/mmfdev-ring
-TESTS		:= $(BUILD)/tests/mmfdev_test $(BUILD)/tests/mmio_test \
-		   $(BUILD)/tests/ram_test $(BUILD)/tests/events_test \
-		   $(BUILD)/tests/fault_test $(BUILD)/tests/endurance_test
+# The kselftest programs: tests/programs lists them, for the lanes too.
+TEST_PROGS	:= $(shell sed -n 's/^\([a-z0-9_]\{1,\}\)[[:space:]].*/\1/p' \
+		     tests/programs)
+TESTS		:= $(TEST_PROGS:%=$(BUILD)/tests/%)
 HOST_TESTS	:= $(BUILD)/tests/lib_test
 BENCH		:= $(BUILD)/tests/mmfdev_bench
 

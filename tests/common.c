@@ -22,6 +22,7 @@
 #include <libkmod.h>
 #endif
 
+#include "mmfdev.h"
 #include "common.h"
 
 /* A hex attribute of PCI device @bdf in sysfs (vendor, device), or 0. */
@@ -162,6 +163,139 @@ int event_eventfd(int fd, unsigned int index, int efd)
 	};
 
 	return ioctl(fd, MMFDEV_IOC_EVENT_EVENTFD, &e);
+}
+
+/* The first event line of @kind, or -1. */
+int event_of_kind(struct mmfdev *dev, unsigned int kind)
+{
+	unsigned int i;
+
+	for (i = 0; i < mmfdev_get_num_events(dev); i++) {
+		struct mmfdev_event *ev;
+		unsigned int k;
+
+		if (mmfdev_event_get(dev, i, &ev))
+			return -1;
+		k = mmfdev_event_get_kind(ev);
+		mmfdev_event_free(ev);
+		if (k == kind)
+			return i;
+	}
+	return -1;
+}
+
+/* Does /proc/iomem have an entry at @start whose name contains @what? */
+int iomem_has(unsigned long long start, const char *what)
+{
+	unsigned long long s, e;
+	char line[256];
+	int found = 0, n;
+	FILE *f;
+
+	f = fopen("/proc/iomem", "re");
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		n = 0;
+		found = sscanf(line, " %llx-%llx : %n", &s, &e, &n) == 2 &&
+			n && s == start && strstr(line + n, what);
+	}
+	fclose(f);
+	return found;
+}
+
+/* Has mmfdev itself requested any part of [@start, @end]? */
+int iomem_mmfdev_holds(unsigned long long start, unsigned long long end)
+{
+	unsigned long long s, e;
+	char line[256];
+	int found = 0, n;
+	FILE *f;
+
+	f = fopen("/proc/iomem", "re");
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		n = 0;
+		found = sscanf(line, " %llx-%llx : %n", &s, &e, &n) == 2 &&
+			n && !strcmp(line + n, "mmfdev\n") && s <= end &&
+			e >= start;
+	}
+	fclose(f);
+	return found;
+}
+
+/* /dev/kmsg from its end: the records logged from now on; -1 if denied. */
+int kmsg_from_now(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * The messages of the kernel log records from @fd on, one per line, in a
+ * static buffer that the next call reuses.  Reads them all.
+ */
+const char *kmsg_messages(int fd)
+{
+	static char buf[1 << 16];
+	char rec[2048], *msg, *nl;
+	size_t used = 0, n;
+	ssize_t got;
+
+	buf[0] = '\0';
+	for (;;) {
+		got = read(fd, rec, sizeof(rec) - 1);
+		if (got < 0 && errno == EPIPE)
+			continue;	/* records overwritten: read on */
+		if (got <= 0)
+			break;
+		rec[got] = '\0';
+		/* "prefix;message\n", then " KEY=value" lines. */
+		msg = strchr(rec, ';');
+		if (!msg)
+			continue;
+		msg++;
+		nl = strchr(msg, '\n');
+		n = nl ? (size_t)(nl - msg) : strlen(msg);
+		if (used + n + 2 > sizeof(buf))
+			break;
+		memcpy(buf + used, msg, n);
+		used += n;
+		buf[used++] = '\n';
+		buf[used] = '\0';
+	}
+	return buf;
+}
+
+/* How many lines of @text contain @needle; the last one goes to @line. */
+int lines_with(const char *text, const char *needle, char *line, size_t len)
+{
+	const char *p = text, *nl;
+	int n = 0;
+
+	line[0] = '\0';
+	while ((p = strstr(p, needle))) {
+		while (p > text && p[-1] != '\n')
+			p--;
+		nl = strchr(p, '\n');
+		snprintf(line, len, "%.*s", (int)(nl ? nl - p : (long)strlen(p)),
+			 p);
+		n++;
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+	return n;
+}
+
+/* How many kernel log records from @fd on contain @needle: see lines_with(). */
+int kmsg_grep(int fd, const char *needle, char *line, size_t len)
+{
+	return lines_with(kmsg_messages(fd), needle, line, len);
 }
 
 /* A small deterministic generator, so a failing round can be replayed. */

@@ -47,6 +47,28 @@ int event_ring(int fd, unsigned int index);
 int event_unmask(int fd, unsigned int index);
 int event_eventfd(int fd, unsigned int index, int efd);
 
+struct mmfdev;
+/* The first event line of @kind, or -1. */
+int event_of_kind(struct mmfdev *dev, unsigned int kind);
+
+/* /proc/iomem and the kernel log. */
+
+/* Does /proc/iomem have an entry at @start whose name contains @what? */
+int iomem_has(unsigned long long start, const char *what);
+/* Has mmfdev itself requested any part of [@start, @end]? */
+int iomem_mmfdev_holds(unsigned long long start, unsigned long long end);
+/* /dev/kmsg from its end: the records logged from now on; -1 if denied. */
+int kmsg_from_now(void);
+/*
+ * The messages of the kernel log records from @fd on, one per line, in a
+ * static buffer that the next call reuses.  Reads them all.
+ */
+const char *kmsg_messages(int fd);
+/* How many lines of @text contain @needle; the last one goes to @line. */
+int lines_with(const char *text, const char *needle, char *line, size_t len);
+/* How many kernel log records from @fd on contain @needle: see lines_with(). */
+int kmsg_grep(int fd, const char *needle, char *line, size_t len);
+
 /* A small deterministic generator, so a failing round can be replayed. */
 uint64_t fuzz_next(uint64_t *state);
 /*
