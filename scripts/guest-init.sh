@@ -87,7 +87,7 @@ else
 	ls /dev/mmfdev*
 	# The suite's programs (tests/programs); x86_64 lanes add the same
 	# suite built as 32-bit programs.
-	suite=$(awk '$2 == "suite" { print $1 }' /etc/mmfdev-programs)
+	suite=$(awk '!/^#/ && $2 == "suite" { print $1 }' /etc/mmfdev-programs)
 	for t in $suite $(printf '%s32 ' $suite); do
 		[ -x "/bin/$t" ] || continue
 		# The 32-bit runs repeat the long ping-pong a tenth as long.

@@ -324,7 +324,7 @@ build_initramfs() {
 	local t tests suite
 	# The kselftest programs, and those of every check run (tests/programs).
 	mapfile -t tests < <(awk '!/^#/ && NF { print $1 }' "$TOP/tests/programs")
-	mapfile -t suite < <(awk '$2 == "suite" { print $1 }' "$TOP/tests/programs")
+	mapfile -t suite < <(awk '!/^#/ && $2 == "suite" { print $1 }' "$TOP/tests/programs")
 	local bins=("${tests[@]/#/$dir/user/tests/}"
 		    "$dir/user/tests/mmfdev_bench"
 		    "$dir/user/examples/mmfdev-hello"
