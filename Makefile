@@ -66,9 +66,10 @@ LIB_A		:= $(BUILD)/lib/libmmfdev.a
 LIB_PC		:= $(BUILD)/lib/libmmfdev.pc
 EXAMPLES	:= $(BUILD)/examples/mmfdev-hello $(BUILD)/examples/mmfdev-edu \
 		   $(BUILD)/examples/mmfdev-ring
-TESTS		:= $(BUILD)/tests/mmfdev_test $(BUILD)/tests/mmio_test \
-		   $(BUILD)/tests/ram_test $(BUILD)/tests/events_test \
-		   $(BUILD)/tests/fault_test $(BUILD)/tests/endurance_test
+# The kselftest programs: tests/programs lists them, for the lanes too.
+TEST_PROGS	:= $(shell sed -n 's/^\([a-z0-9_]\{1,\}\)[[:space:]].*/\1/p' \
+		     tests/programs)
+TESTS		:= $(TEST_PROGS:%=$(BUILD)/tests/%)
 HOST_TESTS	:= $(BUILD)/tests/lib_test
 BENCH		:= $(BUILD)/tests/mmfdev_bench
 
@@ -116,20 +117,32 @@ $(BUILD)/examples/%: lib/examples/%.c $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(BASE_CFLAGS) -o $@ $< $(LIB_A)
 
+# mmfdev-edu takes edu's register map from the tests' header.
+$(BUILD)/examples/mmfdev-edu: BASE_CFLAGS += -Itests
+$(BUILD)/examples/mmfdev-edu: tests/edu.h
+
 tests: $(TESTS)
 host-tests: $(HOST_TESTS)
 benchmarks: $(BENCH)
 
-$(BENCH): tests/mmfdev_bench.c $(LIB_A)
+$(BENCH): tests/mmfdev_bench.c tests/edu.h $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(BASE_CFLAGS) -o $@ $< $(LIB_A)
 
 $(KSFT_DIR)/kselftest_harness.h:
 	scripts/get-kselftest.sh
 
-$(BUILD)/tests/%_test: tests/%_test.c tests/common.h $(LIB_A) $(KSFT_DIR)/kselftest_harness.h
+# The helpers every test program shares, compiled once per BUILD.
+TEST_COMMON	:= $(BUILD)/tests/common.o
+$(TEST_COMMON): tests/common.c tests/common.h include/uapi/linux/mmfdev.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(TEST_LIBS)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%_test: tests/%_test.c tests/common.h tests/edu.h $(TEST_COMMON) \
+		$(LIB_A) $(KSFT_DIR)/kselftest_harness.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_COMMON) \
+		$(LIB_A) $(TEST_LIBS)
 
 $(BUILD)/tests/lib_test: tests/lib_test.c $(LIB_A) \
 		$(KSFT_DIR)/kselftest_harness.h

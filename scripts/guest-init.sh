@@ -85,9 +85,10 @@ elif [ "$MODE" = demo ]; then
 	rmmod mmfdev || rc=1
 else
 	ls /dev/mmfdev*
-	# x86_64 lanes add the same suite built as 32-bit programs.
-	for t in mmfdev_test mmio_test ram_test events_test mmfdev_test32 \
-		 mmio_test32 ram_test32 events_test32; do
+	# The suite's programs (tests/programs); x86_64 lanes add the same
+	# suite built as 32-bit programs.
+	suite=$(awk '!/^#/ && $2 == "suite" { print $1 }' /etc/mmfdev-programs)
+	for t in $suite $(printf '%s32 ' $suite); do
 		[ -x "/bin/$t" ] || continue
 		# The 32-bit runs repeat the long ping-pong a tenth as long.
 		case $t in *32) export MMFDEV_PINGPONG=$((PINGPONG / 10)) ;; esac

@@ -321,9 +321,11 @@ busybox_binary() {
 # Sets INITRD.
 build_initramfs() {
 	local root=$dir/initramfs-$mode
-	local bins=("$dir/user/tests/mmfdev_test" "$dir/user/tests/mmio_test"
-		    "$dir/user/tests/ram_test" "$dir/user/tests/events_test"
-		    "$dir/user/tests/fault_test" "$dir/user/tests/endurance_test"
+	local t tests suite
+	# The kselftest programs, and those of every check run (tests/programs).
+	mapfile -t tests < <(awk '!/^#/ && NF { print $1 }' "$TOP/tests/programs")
+	mapfile -t suite < <(awk '!/^#/ && $2 == "suite" { print $1 }' "$TOP/tests/programs")
+	local bins=("${tests[@]/#/$dir/user/tests/}"
 		    "$dir/user/tests/mmfdev_bench"
 		    "$dir/user/examples/mmfdev-hello"
 		    "$dir/user/examples/mmfdev-edu"
@@ -353,12 +355,12 @@ build_initramfs() {
 	esac
 	cp "${bins[@]}" "$root/bin/"
 	install -m 0755 "$TOP/tests/mmfctl_test.sh" "$root/bin/"
+	install -m 0644 "$TOP/tests/programs" "$root/etc/mmfdev-programs"
 	copy_libs "$root" "$triple" "${bins[@]}"
 	if [ -d "$dir/user32" ]; then
-		cp "$dir/user32/tests/mmfdev_test" "$root/bin/mmfdev_test32"
-		cp "$dir/user32/tests/mmio_test" "$root/bin/mmio_test32"
-		cp "$dir/user32/tests/ram_test" "$root/bin/ram_test32"
-		cp "$dir/user32/tests/events_test" "$root/bin/events_test32"
+		for t in "${suite[@]}"; do
+			cp "$dir/user32/tests/$t" "$root/bin/${t}32"
+		done
 	fi
 	INITRD=$dir/initramfs-$mode.cpio.gz
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$INITRD"

@@ -40,8 +40,7 @@
 #include "kselftest_harness.h"
 #include "mmfdev.h"
 #include "common.h"
-
-#define EDU_ID_VALUE	0x010000edU
+#include "edu.h"
 
 static unsigned long env_count(const char *name, unsigned long def)
 {
@@ -188,8 +187,8 @@ FIXTURE_SETUP(endure)
 /* The suite goes on with the module as the lane loaded it. */
 FIXTURE_TEARDOWN(endure)
 {
-	if (!module_loaded() && getenv("MMFDEV_MODULE"))
-		module_insert(module_default_options());
+	if (getenv("MMFDEV_MODULE"))
+		module_restore();
 }
 
 /* The readings of load_unload_cycles. */

@@ -3,8 +3,8 @@
  * mmfdev kselftest: event lines through the ABI, on the doorbells every
  * device has.  Separately opened processes ring and wait; counts show
  * every event, none merged or lost; timeouts, poll/epoll and eventfds;
- * a long ping-pong.  Interrupts (edu MSI and INTx, a device-tree level
- * interrupt) and removal under waiters are in mmio_test.
+ * a long ping-pong.  Interrupts and removal under waiters are in
+ * pci_test (edu MSI and INTx) and dt_test (a device-tree level interrupt).
  *
  *   events_test [harness options]     node: MMFDEV_NODE or /dev/mmfdev
  *

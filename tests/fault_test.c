@@ -559,8 +559,8 @@ FIXTURE_TEARDOWN(fault)
 	free(self->img.data);
 	filter_to_modules(0);
 	/* The suite goes on with the module as the lane loaded it. */
-	if (!module_loaded() && getenv("MMFDEV_MODULE"))
-		module_insert(module_default_options());
+	if (getenv("MMFDEV_MODULE"))
+		module_restore();
 }
 
 /* Open @node and pick its first mappable region and first event line. */

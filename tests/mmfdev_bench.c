@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "mmfdev.h"
+#include "edu.h"
 
 static double now(void)
 {
@@ -201,18 +202,85 @@ static void *node_page(const char *node, size_t page, struct mmfdev **devp)
 }
 
 /*
- * Round trips of one byte between two processes through two pipes: at
- * most @trips, and if @budget is not 0, no more than fit in @budget
- * seconds.  Microseconds each, or -1; *@done gets how many were made.
- * Either side sees EOF when the other is done, or dies.
+ * A ping-pong between a parent and the child it forks: the parent sends
+ * 2i + 1 and waits for 2i + 2, the child waits for 2i + 1 and answers
+ * 2i + 2.  Each way of passing the numbers is a struct pp_ops; each
+ * process attaches to what the two share by itself, after fork().
  */
-static double pipe_ping_pong_us(int trips, double budget, int *done)
+struct pp;
+
+struct pp_ops {
+	/* Open and map what the two share, in each process: true if done. */
+	bool (*attach)(struct pp *p);
+	/* The parent's, attached, before the child attaches (optional). */
+	bool (*init)(struct pp *p);
+	/* Around each side's round trips (optional). */
+	void (*begin)(struct pp *p);
+	void (*end)(struct pp *p);
+	/* Until the number is @want: 0, 1 for PP_STOP, -1 on an error. */
+	int (*wait)(struct pp *p, uint32_t want);
+	/* Hand @v over: 0, or -1 on an error. */
+	int (*send)(struct pp *p, uint32_t v);
+	/* The parent's, done: end the child's round trips (optional). */
+	int (*stop)(struct pp *p);
+	void (*detach)(struct pp *p);
+};
+
+struct pp {
+	const struct pp_ops *ops;
+	const char *node;		/* the node (NULL: the default) */
+	const struct cv_backing *cv;	/* the condvar's, or NULL */
+	size_t page;
+	/* Each process's own, once forked. */
+	bool parent;
+	int in, out;			/* the pipes from and to the other */
+	struct mmfdev *dev;
+	void *shared;			/* the shared page */
+	int mine, theirs;		/* doorbell lines */
+	struct timespec deadline;
+};
+
+/* The child: wait for the parent's odd number, answer with the next. */
+static void pp_child(struct pp *p, int trips, double budget)
 {
-	int up[2], down[2], i = 0, status;
+	const struct pp_ops *ops = p->ops;
+	char c;
+	int i, r;
+
+	alarm(2 * PP_TIMEOUT + (int)budget);
+	if (read(p->in, &c, 1) != 1)
+		_exit(1);
+	if (!ops->attach(p) || write(p->out, &c, 1) != 1)
+		_exit(1);
+	if (ops->begin)
+		ops->begin(p);
+	for (i = 0; i < trips; i++) {
+		r = ops->wait(p, 2 * i + 1);
+		if (r > 0)
+			break;
+		if (r < 0 || ops->send(p, 2 * i + 2))
+			_exit(1);
+	}
+	if (ops->end)
+		ops->end(p);
+	ops->detach(p);
+	_exit(0);
+}
+
+/*
+ * Round trips the way @p->ops says, after fork(): at most @trips, and if
+ * @budget is not 0, no more than fit in @budget seconds.  The two first
+ * say on their pipes that they are attached; the timing starts after.
+ * Microseconds each, or -1; *@done, if not NULL, gets how many were made.
+ * A child that fails exits; one that hangs is killed.
+ */
+static double ping_pong_us(struct pp *p, int trips, double budget, int *done)
+{
+	const struct pp_ops *ops = p->ops;
+	bool attached = false, begun = false;
+	int up[2], down[2], i = 0;
 	double t, us = -1;
-	bool failed = false;
 	pid_t pid;
-	ssize_t n;
 	char c = 0;
 
 	if (pipe(up))
@@ -226,40 +294,99 @@ static double pipe_ping_pong_us(int trips, double budget, int *done)
 	if (pid == 0) {
 		close(up[0]);
 		close(down[1]);
-		for (i = 0; i < trips; i++) {
-			n = read(down[0], &c, 1);
-			if (!n)
-				_exit(0);
-			if (n != 1 || write(up[1], &c, 1) != 1)
-				_exit(1);
-		}
-		_exit(0);
+		p->parent = false;
+		p->in = down[0];
+		p->out = up[1];
+		pp_child(p, trips, budget);
 	}
 	close(up[1]);
 	close(down[0]);
-	if (pid > 0) {
-		t = now();
-		while (i < trips) {
-			if (write(down[1], &c, 1) != 1 ||
-			    read(up[0], &c, 1) != 1) {
-				failed = true;
-				break;
-			}
-			i++;
-			if (budget && now() - t >= budget)
-				break;
-		}
-		if (!failed && i)
-			us = (now() - t) * 1e6 / i;
+	p->parent = true;
+	p->in = up[0];
+	p->out = down[1];
+	if (pid < 0)
+		goto out;
+	attached = ops->attach(p);
+	if (!attached || (ops->init && !ops->init(p)))
+		goto out;
+	/* Ready here; the child says when it has attached too. */
+	if (write(p->out, &c, 1) != 1 ||
+	    !read_within(p->in, &c, 1, PP_TIMEOUT))
+		goto out;
+	if (ops->begin)
+		ops->begin(p);
+	begun = true;
+	t = now();
+	while (i < trips) {
+		if (ops->send(p, 2 * i + 1) || ops->wait(p, 2 * i + 2))
+			goto out;
+		i++;
+		if (budget && now() - t >= budget)
+			break;
 	}
+	us = (now() - t) * 1e6 / i;
+	if (ops->stop && ops->stop(p))
+		us = -1;
+out:
+	if (begun && ops->end)
+		ops->end(p);
+	/* A pipe's reader sees EOF: the pipe ping-pong's child stops. */
 	close(up[0]);
 	close(down[1]);
-	if (pid > 0 && (waitpid(pid, &status, 0) != pid ||
-			!WIFEXITED(status) || WEXITSTATUS(status)))
-		us = -1;
+	if (pid > 0) {
+		if (us < 0)
+			kill(pid, SIGKILL);
+		if (!reap(pid, PP_TIMEOUT))
+			us = -1;
+	}
+	if (attached)
+		ops->detach(p);
 	if (done)
 		*done = i;
 	return us;
+}
+
+/* The pipes themselves: one byte each way, EOF for the end. */
+static bool pipe_attach(struct pp *p)
+{
+	return true;
+}
+
+static int pipe_wait(struct pp *p, uint32_t want)
+{
+	char c;
+	ssize_t n = read(p->in, &c, 1);
+
+	return n == 1 ? 0 : n ? -1 : 1;
+}
+
+static int pipe_send(struct pp *p, uint32_t v)
+{
+	char c = 0;
+
+	return write(p->out, &c, 1) == 1 ? 0 : -1;
+}
+
+static void pipe_detach(struct pp *p)
+{
+}
+
+static const struct pp_ops pipe_pp = {
+	.attach = pipe_attach, .wait = pipe_wait, .send = pipe_send,
+	.detach = pipe_detach,
+};
+
+/*
+ * Round trips of one byte between two processes through two pipes: at
+ * most @trips, and if @budget is not 0, no more than fit in @budget
+ * seconds.  Microseconds each, or -1; *@done gets how many were made.
+ * Either side sees EOF when the other is done, or dies.
+ */
+static double pipe_ping_pong_us(int trips, double budget, int *done)
+{
+	struct pp p = { .ops = &pipe_pp };
+
+	return ping_pong_us(&p, trips, budget, done);
 }
 
 /*
@@ -286,28 +413,50 @@ static bool spin_for(volatile uint32_t *flag, uint32_t want)
 	return true;
 }
 
-/* The child: wait for the parent's odd number, answer with the next. */
-static void spin_child(const char *node, size_t page, int trips, int in,
-		       int out)
+/* A flag in the first page of the node's RAM region, spun on. */
+static bool spin_attach(struct pp *p)
 {
-	volatile uint32_t *flag;
-	struct mmfdev *dev;
-	char c;
-	int i;
-
-	alarm(2 * PP_TIMEOUT);
-	if (read(in, &c, 1) != 1)
-		_exit(1);
-	flag = node_page(node, page, &dev);
-	if (!flag || write(out, &c, 1) != 1)
-		_exit(1);
-	for (i = 0; i < trips; i++) {
-		if (!spin_for(flag, 2 * i + 1))
-			_exit(*flag != PP_STOP);
-		__atomic_store_n(flag, 2 * i + 2, __ATOMIC_RELEASE);
-	}
-	_exit(0);
+	p->shared = node_page(p->node, p->page, &p->dev);
+	return p->shared;
 }
+
+static bool spin_init(struct pp *p)
+{
+	__atomic_store_n((uint32_t *)p->shared, 0, __ATOMIC_RELEASE);
+	return true;
+}
+
+static int spin_wait(struct pp *p, uint32_t want)
+{
+	volatile uint32_t *flag = p->shared;
+
+	if (spin_for(flag, want))
+		return 0;
+	return *flag == PP_STOP ? 1 : -1;
+}
+
+static int spin_send(struct pp *p, uint32_t v)
+{
+	__atomic_store_n((uint32_t *)p->shared, v, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static int spin_stop(struct pp *p)
+{
+	return spin_send(p, PP_STOP);
+}
+
+/* The node's page: unmapped, and the node closed. */
+static void node_detach(struct pp *p)
+{
+	munmap(p->shared, p->page);
+	mmfdev_close(p->dev);
+}
+
+static const struct pp_ops spin_pp = {
+	.attach = spin_attach, .init = spin_init, .wait = spin_wait,
+	.send = spin_send, .stop = spin_stop, .detach = node_detach,
+};
 
 /*
  * Round trips through a flag in the first page of @node's RAM region,
@@ -319,64 +468,9 @@ static void spin_child(const char *node, size_t page, int trips, int in,
 static double spin_ping_pong_us(const char *node, size_t page, int trips,
 				double budget, int *done)
 {
-	volatile uint32_t *flag = NULL;
-	struct mmfdev *dev = NULL;
-	int up[2], down[2], i = 0;
-	double t, us = -1;
-	pid_t pid;
-	char c = 0;
+	struct pp p = { .ops = &spin_pp, .node = node, .page = page };
 
-	if (pipe(up))
-		return -1;
-	if (pipe(down)) {
-		close(up[0]);
-		close(up[1]);
-		return -1;
-	}
-	pid = fork();
-	if (pid == 0) {
-		close(up[0]);
-		close(down[1]);
-		spin_child(node, page, trips, down[0], up[1]);
-	}
-	close(up[1]);
-	close(down[0]);
-	if (pid < 0)
-		goto out;
-	flag = node_page(node, page, &dev);
-	if (!flag)
-		goto out;
-	__atomic_store_n(flag, 0, __ATOMIC_RELEASE);
-	/* The flag is ready; the child says when it has mapped it. */
-	if (write(down[1], &c, 1) != 1 || read(up[0], &c, 1) != 1)
-		goto out;
-	t = now();
-	while (i < trips) {
-		__atomic_store_n(flag, 2 * i + 1, __ATOMIC_RELEASE);
-		if (!spin_for(flag, 2 * i + 2))
-			goto out;
-		i++;
-		if (budget && now() - t >= budget)
-			break;
-	}
-	us = (now() - t) * 1e6 / i;
-out:
-	if (flag)
-		__atomic_store_n(flag, PP_STOP, __ATOMIC_RELEASE);
-	if (pid > 0) {
-		if (us < 0)
-			kill(pid, SIGKILL);
-		if (!reap(pid, PP_TIMEOUT))
-			us = -1;
-	}
-	close(up[0]);
-	close(down[1]);
-	if (flag)
-		munmap((void *)flag, page);
-	mmfdev_close(dev);
-	if (done)
-		*done = i;
-	return us;
+	return ping_pong_us(&p, trips, budget, done);
 }
 
 /* Round trips between two processes: a flag in a shared mapping vs a pipe. */
@@ -741,39 +835,6 @@ static void cv_deadline(struct timespec *ts)
 	ts->tv_sec += PP_TIMEOUT;
 }
 
-/* The child: wait for the parent's odd number, answer with the next. */
-static void cv_child(const struct cv_backing *b, size_t page, int trips,
-		     int in, int out)
-{
-	struct timespec deadline;
-	struct cv_shared *s;
-	struct mmfdev *dev;
-	char c;
-	int i;
-
-	alarm(2 * PP_TIMEOUT);
-	if (read(in, &c, 1) != 1)
-		_exit(1);
-	s = cv_attach(b, page, &dev);
-	if (!s || write(out, &c, 1) != 1)
-		_exit(1);
-	cv_deadline(&deadline);
-	pthread_mutex_lock(&s->lock);
-	for (i = 0; i < trips; i++) {
-		while (s->seq != 2 * (uint32_t)i + 1 && s->seq != PP_STOP)
-			if (pthread_cond_timedwait(&s->cond, &s->lock,
-						   &deadline))
-				_exit(1);
-		if (s->seq == PP_STOP)
-			break;
-		s->seq = 2 * i + 2;
-		pthread_cond_signal(&s->cond);
-	}
-	pthread_mutex_unlock(&s->lock);
-	cv_detach(s, page, dev);
-	_exit(0);
-}
-
 static bool cv_init(struct cv_shared *s)
 {
 	pthread_mutexattr_t ma;
@@ -793,6 +854,73 @@ static bool cv_init(struct cv_shared *s)
 	return ok;
 }
 
+/* A process-shared condvar on a cv_backing. */
+static bool cv_pp_attach(struct pp *p)
+{
+	p->shared = cv_attach(p->cv, p->page, &p->dev);
+	return p->shared;
+}
+
+static bool cv_pp_init(struct pp *p)
+{
+	return cv_init(p->shared);
+}
+
+/* Each side holds the lock all along, but in its waits. */
+static void cv_pp_begin(struct pp *p)
+{
+	struct cv_shared *s = p->shared;
+
+	cv_deadline(&p->deadline);
+	pthread_mutex_lock(&s->lock);
+}
+
+static void cv_pp_end(struct pp *p)
+{
+	struct cv_shared *s = p->shared;
+
+	pthread_mutex_unlock(&s->lock);
+}
+
+static int cv_pp_wait(struct pp *p, uint32_t want)
+{
+	struct cv_shared *s = p->shared;
+
+	while (s->seq != want && s->seq != PP_STOP)
+		if (pthread_cond_timedwait(&s->cond, &s->lock, &p->deadline))
+			return -1;
+	return s->seq == PP_STOP ? 1 : 0;
+}
+
+static int cv_pp_send(struct pp *p, uint32_t v)
+{
+	struct cv_shared *s = p->shared;
+
+	s->seq = v;
+	pthread_cond_signal(&s->cond);
+	return 0;
+}
+
+static int cv_pp_stop(struct pp *p)
+{
+	return cv_pp_send(p, PP_STOP);
+}
+
+/*
+ * No pthread_cond_destroy(): it waits for waiters to leave, and a killed
+ * child never does.  The next run initialises the page again.
+ */
+static void cv_pp_detach(struct pp *p)
+{
+	cv_detach(p->shared, p->page, p->dev);
+}
+
+static const struct pp_ops cv_pp = {
+	.attach = cv_pp_attach, .init = cv_pp_init, .begin = cv_pp_begin,
+	.end = cv_pp_end, .wait = cv_pp_wait, .send = cv_pp_send,
+	.stop = cv_pp_stop, .detach = cv_pp_detach,
+};
+
 /*
  * Round trips through a condvar on @b, after fork(): both processes open
  * and map @b themselves.  At most @trips, and no more than fit in @budget
@@ -801,76 +929,9 @@ static bool cv_init(struct cv_shared *s)
 static double cv_ping_pong_us(const struct cv_backing *b, size_t page,
 			      int trips, double budget, int *done)
 {
-	struct cv_shared *s = NULL;
-	struct mmfdev *dev = NULL;
-	struct timespec deadline;
-	int up[2], down[2], i = 0, status;
-	double t = 0, us = -1;
-	bool locked = false;
-	pid_t pid;
-	char c = 0;
+	struct pp p = { .ops = &cv_pp, .cv = b, .page = page };
 
-	if (pipe(up))
-		return -1;
-	if (pipe(down)) {
-		close(up[0]);
-		close(up[1]);
-		return -1;
-	}
-	pid = fork();
-	if (pid == 0) {
-		close(up[0]);
-		close(down[1]);
-		cv_child(b, page, trips, down[0], up[1]);
-	}
-	close(up[1]);
-	close(down[0]);
-	if (pid < 0)
-		goto out;
-	s = cv_attach(b, page, &dev);
-	if (!s || !cv_init(s))
-		goto out;
-	/* The state is ready; the child says when it has mapped it. */
-	if (write(down[1], &c, 1) != 1 || read(up[0], &c, 1) != 1)
-		goto out;
-	cv_deadline(&deadline);
-	t = now();
-	pthread_mutex_lock(&s->lock);
-	locked = true;
-	while (i < trips) {
-		s->seq = 2 * i + 1;
-		pthread_cond_signal(&s->cond);
-		while (s->seq != 2 * (uint32_t)i + 2)
-			if (pthread_cond_timedwait(&s->cond, &s->lock,
-						   &deadline))
-				goto out;
-		i++;
-		if (now() - t >= budget)
-			break;
-	}
-	us = (now() - t) * 1e6 / i;
-	s->seq = PP_STOP;
-	pthread_cond_signal(&s->cond);
-out:
-	if (locked)
-		pthread_mutex_unlock(&s->lock);
-	if (pid > 0) {
-		if (us < 0)
-			kill(pid, SIGKILL);
-		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-		    WEXITSTATUS(status))
-			us = -1;
-	}
-	close(up[0]);
-	close(down[1]);
-	/*
-	 * No pthread_cond_destroy(): it waits for waiters to leave, and a
-	 * killed child never does.  The next run initialises the page again.
-	 */
-	if (s)
-		cv_detach(s, page, dev);
-	*done = i;
-	return us;
+	return ping_pong_us(&p, trips, budget, done);
 }
 
 /* A directory on tmpfs for the baseline's file, or NULL. */
@@ -1021,157 +1082,63 @@ static int bell_send(struct mmfdev *dev, int line, volatile uint32_t *seq,
 	return mmfdev_event_ring(dev, line);
 }
 
-/* What the pinger hands the parent. */
-struct bell_result {
-	double us;
-	int trips;
+/*
+ * Two doorbells of the node, and the numbers in the first page of its RAM
+ * region: the parent rings the first and waits on the second, the child
+ * the other way round.  Each side's handle counts every ring of its lines
+ * from its attach on, and both have attached before the first ring.
+ */
+static bool bell_attach(struct pp *p)
+{
+	int d0, d1;
+
+	p->shared = node_page(p->node, p->page, &p->dev);
+	if (!p->shared)
+		return false;
+	d0 = event_line(p->dev, MMFDEV_EVENT_DOORBELL, 0);
+	d1 = event_line(p->dev, MMFDEV_EVENT_DOORBELL, 1);
+	if (d0 < 0 || d1 < 0) {
+		node_detach(p);
+		return false;
+	}
+	p->mine = p->parent ? d1 : d0;
+	p->theirs = p->parent ? d0 : d1;
+	return true;
+}
+
+static int bell_wait(struct pp *p, uint32_t want)
+{
+	return bell_wait_for(p->dev, p->mine, p->shared, want);
+}
+
+static int bell_pp_send(struct pp *p, uint32_t v)
+{
+	return bell_send(p->dev, p->theirs, p->shared, v);
+}
+
+static int bell_stop(struct pp *p)
+{
+	return bell_pp_send(p, PP_STOP);
+}
+
+static const struct pp_ops bell_pp = {
+	.attach = bell_attach, .wait = bell_wait, .send = bell_pp_send,
+	.stop = bell_stop, .detach = node_detach,
 };
 
 /*
- * One side of the doorbell ping-pong, in a child of its own: open and map
- * the node, find the first two doorbells, say so on @ready, then play.
- * The pinger (@res >= 0) waits for a byte on @go, rings the first and
- * waits for the second, at most @trips times or for @budget seconds,
- * hands the result over on @res and ends the ponger with PP_STOP.  The
- * ponger waits for the first and answers on the second until then.
- * Never returns.
- */
-static void bell_child(const char *node, size_t page, int trips,
-		       double budget, int ready, int go, int res)
-{
-	struct bell_result r = { -1, 0 };
-	int d0, d1, mine, theirs, i;
-	volatile uint32_t *seq;
-	struct mmfdev *dev;
-	double t;
-	char c = 0;
-
-	alarm(2 * PP_TIMEOUT + (int)budget);
-	seq = node_page(node, page, &dev);
-	if (!seq)
-		_exit(1);
-	d0 = event_line(dev, MMFDEV_EVENT_DOORBELL, 0);
-	d1 = event_line(dev, MMFDEV_EVENT_DOORBELL, 1);
-	if (d0 < 0 || d1 < 0)
-		_exit(2);
-	mine = res >= 0 ? d1 : d0;
-	theirs = res >= 0 ? d0 : d1;
-	/* From here on, this handle counts every ring of its lines. */
-	if (write(ready, &c, 1) != 1)
-		_exit(1);
-	close(ready);
-
-	if (res < 0) {
-		for (i = 0; ; i++) {
-			switch (bell_wait_for(dev, mine, seq, 2 * i + 1)) {
-			case 0:
-				break;
-			case 1:
-				_exit(0);
-			default:
-				_exit(1);
-			}
-			if (bell_send(dev, theirs, seq, 2 * i + 2))
-				_exit(1);
-		}
-	}
-
-	if (read(go, &c, 1) != 1)
-		_exit(1);
-	t = now();
-	for (i = 0; i < trips; ) {
-		if (bell_send(dev, theirs, seq, 2 * i + 1) ||
-		    bell_wait_for(dev, mine, seq, 2 * i + 2))
-			_exit(1);
-		i++;
-		if (now() - t >= budget)
-			break;
-	}
-	r.us = (now() - t) * 1e6 / i;
-	r.trips = i;
-	if (bell_send(dev, theirs, seq, PP_STOP) ||
-	    write(res, &r, sizeof(r)) != sizeof(r))
-		_exit(1);
-	_exit(0);
-}
-
-enum { BELL_READY, BELL_GO, BELL_RES, BELL_PIPES };
-
-/*
- * Round trips through two doorbells of @node between two children, each
+ * Round trips through two doorbells of @node between two processes, each
  * of which opens the node and maps the first page of its RAM region
  * itself, and passes its numbers in that page: at most @trips, and no
  * more than fit in @budget seconds.  Microseconds each, or -1; *@done
- * gets how many were made.  A child that fails exits; then the parent
- * kills the other.
+ * gets how many were made.
  */
 static double bell_ping_pong_us(const char *node, size_t page, int trips,
 				double budget, int *done)
 {
-	int fds[BELL_PIPES][2], i, j;
-	struct bell_result r = { -1, 0 };
-	pid_t pinger = -1, ponger = -1;
-	bool ok = false;
-	char c = 0;
+	struct pp p = { .ops = &bell_pp, .node = node, .page = page };
 
-	for (i = 0; i < BELL_PIPES; i++) {
-		if (pipe(fds[i])) {
-			while (i--) {
-				close(fds[i][0]);
-				close(fds[i][1]);
-			}
-			return -1;
-		}
-	}
-	/*
-	 * A handle counts only the rings after it was opened: the pinger
-	 * starts once both children have said on BELL_READY that they
-	 * have theirs.
-	 */
-	ponger = fork();
-	if (ponger == 0) {
-		for (i = 0; i < BELL_PIPES; i++)
-			for (j = 0; j < 2; j++)
-				if (i != BELL_READY || j != 1)
-					close(fds[i][j]);
-		bell_child(node, page, trips, budget, fds[BELL_READY][1], -1,
-			   -1);
-	}
-	if (ponger > 0)
-		pinger = fork();
-	if (pinger == 0) {
-		close(fds[BELL_READY][0]);
-		close(fds[BELL_GO][1]);
-		close(fds[BELL_RES][0]);
-		bell_child(node, page, trips, budget, fds[BELL_READY][1],
-			   fds[BELL_GO][0], fds[BELL_RES][1]);
-	}
-	close(fds[BELL_READY][1]);
-	close(fds[BELL_GO][0]);
-	close(fds[BELL_RES][1]);
-	if (pinger < 0)
-		goto out;
-	ok = read_within(fds[BELL_READY][0], &c, 1, PP_TIMEOUT) &&
-	     read_within(fds[BELL_READY][0], &c, 1, PP_TIMEOUT) &&
-	     write(fds[BELL_GO][1], &c, 1) == 1 &&
-	     read_within(fds[BELL_RES][0], &r, sizeof(r),
-			 budget + PP_TIMEOUT);
-out:
-	if (!ok) {
-		if (pinger > 0)
-			kill(pinger, SIGKILL);
-		if (ponger > 0)
-			kill(ponger, SIGKILL);
-	}
-	if (pinger > 0 && !reap(pinger, PP_TIMEOUT))
-		ok = false;
-	if (ponger > 0 && !reap(ponger, PP_TIMEOUT))
-		ok = false;
-	close(fds[BELL_READY][0]);
-	close(fds[BELL_GO][1]);
-	close(fds[BELL_RES][0]);
-	*done = ok ? r.trips : 0;
-	return ok ? r.us : -1;
+	return ping_pong_us(&p, trips, budget, done);
 }
 
 enum { PP_BELL, PP_PIPE, PP_CONDVAR, PP_SPIN, PP_KINDS };
@@ -1239,11 +1206,6 @@ static void bench_doorbell(struct mmfdev *dev, const char *node, size_t page)
 		report("doorbell ping-pong", "us", "doorbell", med[PP_BELL],
 		       names[k], med[k]);
 }
-
-/* edu's registers (QEMU's docs/specs/edu.rst). */
-#define EDU_IRQ_STATUS		0x24
-#define EDU_IRQ_RAISE		0x60
-#define EDU_IRQ_ACK		0x64
 
 /*
  * How a round sees the interrupt it raised; and, for the waits, when the

@@ -1017,25 +1017,7 @@ static struct mmfdev_region_info region0(void)
 	return info;
 }
 
-FIXTURE(module) {
-	size_t page;
-};
-
-FIXTURE_SETUP(module)
-{
-	const char *why = module_cannot_reload();
-
-	self->page = sysconf(_SC_PAGESIZE);
-	if (why)
-		SKIP(return, "%s", why);
-}
-
-FIXTURE_TEARDOWN(module)
-{
-	/* Whatever happened, leave the module loaded as it was. */
-	if (access("/sys/module/" MODULE_NAME, F_OK))
-		module_insert(module_default_options());
-}
+MODULE_RELOAD_FIXTURE(module)
 
 TEST_F_TIMEOUT(module, rmmod_refused_while_in_use, 120)
 {

@@ -1028,24 +1028,7 @@ static long smaps_kb(void *addr, const char *field)
  * Module-reloading tests: they need libkmod (not in the 32-bit suite)
  * and leave the module loaded as it was.
  */
-FIXTURE(reload) {
-	size_t page;
-};
-
-FIXTURE_SETUP(reload)
-{
-	const char *why = module_cannot_reload();
-
-	self->page = sysconf(_SC_PAGESIZE);
-	if (why)
-		SKIP(return, "%s", why);
-}
-
-FIXTURE_TEARDOWN(reload)
-{
-	if (access("/sys/module/" MODULE_NAME, F_OK))
-		module_insert(module_default_options());
-}
+MODULE_RELOAD_FIXTURE(reload)
 
 /*
  * A pin outlives the mapping, the file and the module: io_uring holds the

@@ -5,7 +5,8 @@
 # and exit as kselftest does: 0 all passed, 1 something failed, 4 every
 # program skipped (no mmfdev device here).
 here=$(dirname "$0")
-[ $# -gt 0 ] || set -- "$here/mmfdev_test" "$here/mmio_test"
+[ $# -gt 0 ] || set -- "$here/mmfdev_test" "$here/pci_test" "$here/phys_test" \
+	"$here/dt_test"
 
 failed=0 ran=0
 for t in "$@"; do

@@ -18,11 +18,8 @@
 
 #include <mmfdev.h>
 
-#define EDU_ID			0x00
-#define EDU_LIVENESS		0x04
-#define EDU_FACTORIAL		0x08
-#define EDU_STATUS		0x20
-#define EDU_STATUS_COMPUTING	0x01
+/* edu's register map: tests/edu.h, shared with the kselftests. */
+#include "edu.h"
 
 /* Poll the status register until edu is done: 0, or -ETIMEDOUT. */
 static int edu_wait(volatile uint8_t *regs)

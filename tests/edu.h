@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * QEMU's "edu" teaching device (docs/specs/edu.rst in QEMU's sources):
+ * PCI 1234:11e8, BAR0 = 1 MiB of registers.  The one register map for
+ * the kselftests, the benchmark and the mmfdev-edu example.
+ */
+#ifndef MMFDEV_EDU_H
+#define MMFDEV_EDU_H
+
+#define EDU_VENDOR		0x1234
+#define EDU_DEVICE		0x11e8
+
+/* Registers of BAR0, 32 bits wide. */
+#define EDU_ID			0x00	/* major 1, minor 0, then 0xed */
+#define EDU_LIVENESS		0x04	/* reads back the complement */
+#define EDU_FACTORIAL		0x08
+#define EDU_STATUS		0x20
+#define EDU_STATUS_COMPUTING	0x01
+#define EDU_STATUS_IRQ_FACT	0x80	/* raise an interrupt when done */
+#define EDU_IRQ_STATUS		0x24
+#define EDU_IRQ_RAISE		0x60
+#define EDU_IRQ_ACK		0x64
+#define EDU_DMA_SRC		0x80
+#define EDU_DMA_DST		0x88
+#define EDU_DMA_COUNT		0x90
+#define EDU_DMA_CMD		0x98
+
+/* edu's identification register: major 1, minor 0, then 0xed. */
+#define EDU_ID_VALUE		0x010000edU
+
+#endif /* MMFDEV_EDU_H */
