@@ -167,7 +167,7 @@ MAN_PAGES	:= $(BUILD)/man/mmfctl.1 $(BUILD)/man/libmmfdev.3 \
 
 tools: $(MMFCTL)
 
-$(MMFCTL): tools/mmfctl.c $(LIB_A)
+$(MMFCTL): tools/mmfctl/mmfctl.c $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(BASE_CFLAGS) $(MMFCTL_CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(LIB_A) $(MMFCTL_LIBS)
@@ -182,7 +182,8 @@ $(BUILD)/man/%: doc/%.scd
 install-tools: tools
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(COMPLETIONDIR)
 	install -m 0755 $(MMFCTL) $(DESTDIR)$(BINDIR)/
-	install -m 0644 tools/completion/mmfctl $(DESTDIR)$(COMPLETIONDIR)/
+	install -m 0644 tools/mmfctl/mmfctl.bash-completion \
+		$(DESTDIR)$(COMPLETIONDIR)/mmfctl
 	@if command -v $(SCDOC) >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory install-man; \
 	else echo "$(SCDOC) not found: man pages not installed"; fi
