@@ -167,10 +167,19 @@ MAN_PAGES	:= $(BUILD)/man/mmfctl.1 $(BUILD)/man/libmmfdev.3 \
 
 tools: $(MMFCTL)
 
-$(MMFCTL): tools/mmfctl/mmfctl.c $(LIB_A)
+# One file per command family, and the files they share (tools/mmfctl/).
+MMFCTL_SRCS	:= mmfctl.c common.c cmd_list.c cmd_mem.c cmd_event.c \
+		   cmd_module.c
+MMFCTL_OBJS	:= $(MMFCTL_SRCS:%.c=$(BUILD)/tools/obj/%.o)
+
+$(BUILD)/tools/obj/%.o: tools/mmfctl/%.c tools/mmfctl/mmfctl.h \
+		lib/include/mmfdev.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(BASE_CFLAGS) $(MMFCTL_CFLAGS) $(LDFLAGS) -o $@ $< \
-		$(LIB_A) $(MMFCTL_LIBS)
+	$(CC) $(CFLAGS) $(BASE_CFLAGS) $(MMFCTL_CFLAGS) -c -o $@ $<
+
+$(MMFCTL): $(MMFCTL_OBJS) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MMFCTL_OBJS) $(LIB_A) $(MMFCTL_LIBS)
 
 man: $(MAN_PAGES)
 
