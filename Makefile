@@ -145,14 +145,17 @@ install: lib install-tools
 	install -m 0644 lib/include/mmfdev.h $(DESTDIR)$(INCLUDEDIR)/
 
 # mmfctl: the static library, like the examples, so it runs in a guest;
-# libkmod for load-module/unload-module unless KMOD=0.
+# libkmod for load-module/unload-module unless KMOD=0, which links
+# cmd_module_nokmod.c instead of cmd_module.c.
 MMFCTL		:= $(BUILD)/tools/mmfctl
 PKG_CONFIG	?= pkg-config
 ifeq ($(KMOD),1)
+MMFCTL_MODULE	:= cmd_module.c
 MMFCTL_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags libkmod 2>/dev/null)
 MMFCTL_LIBS	:= $(or $(shell $(PKG_CONFIG) --libs libkmod 2>/dev/null),-lkmod)
 else
-MMFCTL_CFLAGS	:= -DMMFCTL_NO_KMOD
+MMFCTL_MODULE	:= cmd_module_nokmod.c
+MMFCTL_CFLAGS	:=
 MMFCTL_LIBS	:=
 endif
 BINDIR		?= $(PREFIX)/bin
@@ -169,7 +172,7 @@ tools: $(MMFCTL)
 
 # One file per command family, and the files they share (tools/mmfctl/).
 MMFCTL_SRCS	:= mmfctl.c common.c cmd_list.c cmd_mem.c cmd_event.c \
-		   cmd_module.c
+		   $(MMFCTL_MODULE)
 MMFCTL_OBJS	:= $(MMFCTL_SRCS:%.c=$(BUILD)/tools/obj/%.o)
 
 $(BUILD)/tools/obj/%.o: tools/mmfctl/%.c tools/mmfctl/mmfctl.h \

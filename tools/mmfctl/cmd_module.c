@@ -1,20 +1,15 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* mmfctl load-module and unload-module, through libkmod. */
+/* mmfctl load-module and unload-module, through libkmod (KMOD=1). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef MMFCTL_NO_KMOD
 #include <libkmod.h>
-#endif
 
 #include "mmfctl.h"
 
-/* --- load-module, unload-module ---------------------------------------------- */
-
-#ifndef MMFCTL_NO_KMOD
 /* Our own messages say what failed; libkmod's would repeat it. */
 static void kmod_quiet(void *data, int priority, const char *file, int line,
 		       const char *fn, const char *format, va_list args)
@@ -109,10 +104,8 @@ static int cmd_unload_module(int argc, char **argv)
 	kmod_unref(ctx);
 	return 0;
 }
-#endif /* MMFCTL_NO_KMOD */
 
 const struct command module_commands[] = {
-#ifndef MMFCTL_NO_KMOD
 	{ "load-module", cmd_load_module, "[--module FILE] [PARAM=VALUE...]",
 	  "Load the mmfdev module with parameters, through libkmod",
 	  "Without --module, the installed module, as modprobe finds it;\n"
@@ -123,6 +116,5 @@ const struct command module_commands[] = {
 	{ "unload-module", cmd_unload_module, "",
 	  "Unload the mmfdev module",
 	  "It fails while a process has a node open or mapped.\n", NULL },
-#endif
 	{ NULL, NULL, NULL, NULL, NULL, NULL }
 };
