@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* mmfctl list and info: the nodes, their regions and event lines, as tables or JSON. */
+/* mmfctl list and info: nodes, regions and event lines, as tables or JSON. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* mmfctl dump, peek, poke, fill, save and load: reading and writing regions. */
+/* mmfctl dump, peek, poke, fill, save, load: reading and writing regions. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* mmfctl.h: what mmfctl's files share: commands, messages, arguments, devices. */
+/* mmfctl.h: what the files of mmfctl share: commands, messages, arguments. */
 #ifndef MMFCTL_H
 #define MMFCTL_H
 
