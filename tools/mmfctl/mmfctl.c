@@ -6,6 +6,8 @@
  * Everything goes through libmmfdev (and libkmod for the module).  Exit
  * status: 0 done, 1 usage error, 2 system error.  Errors name the errno.
  * See mmfctl(1), or "mmfctl --help" and "mmfctl COMMAND --help".
+ *
+ * This file: main(), finding the command, and "mmfctl --help".
  */
 #define _GNU_SOURCE
 #include <getopt.h>
