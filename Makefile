@@ -160,14 +160,17 @@ install: lib install-tools
 	install -m 0644 lib/include/mmfdev.h $(DESTDIR)$(INCLUDEDIR)/
 
 # mmfctl: the static library, like the examples, so it runs in a guest;
-# libkmod for load-module/unload-module unless KMOD=0.
+# libkmod for load-module/unload-module unless KMOD=0, which links
+# cmd_module_nokmod.c instead of cmd_module.c.
 MMFCTL		:= $(BUILD)/tools/mmfctl
 PKG_CONFIG	?= pkg-config
 ifeq ($(KMOD),1)
+MMFCTL_MODULE	:= cmd_module.c
 MMFCTL_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags libkmod 2>/dev/null)
 MMFCTL_LIBS	:= $(or $(shell $(PKG_CONFIG) --libs libkmod 2>/dev/null),-lkmod)
 else
-MMFCTL_CFLAGS	:= -DMMFCTL_NO_KMOD
+MMFCTL_MODULE	:= cmd_module_nokmod.c
+MMFCTL_CFLAGS	:=
 MMFCTL_LIBS	:=
 endif
 BINDIR		?= $(PREFIX)/bin
@@ -182,10 +185,19 @@ MAN_PAGES	:= $(BUILD)/man/mmfctl.1 $(BUILD)/man/libmmfdev.3 \
 
 tools: $(MMFCTL)
 
-$(MMFCTL): tools/mmfctl.c $(LIB_A)
+# One file per command family, and the files they share (tools/mmfctl/).
+MMFCTL_SRCS	:= mmfctl.c common.c cmd_list.c cmd_mem.c cmd_event.c \
+		   $(MMFCTL_MODULE)
+MMFCTL_OBJS	:= $(MMFCTL_SRCS:%.c=$(BUILD)/tools/obj/%.o)
+
+$(BUILD)/tools/obj/%.o: tools/mmfctl/%.c tools/mmfctl/mmfctl.h \
+		lib/include/mmfdev.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(BASE_CFLAGS) $(MMFCTL_CFLAGS) $(LDFLAGS) -o $@ $< \
-		$(LIB_A) $(MMFCTL_LIBS)
+	$(CC) $(CFLAGS) $(BASE_CFLAGS) $(MMFCTL_CFLAGS) -c -o $@ $<
+
+$(MMFCTL): $(MMFCTL_OBJS) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MMFCTL_OBJS) $(LIB_A) $(MMFCTL_LIBS)
 
 man: $(MAN_PAGES)
 
@@ -197,7 +209,8 @@ $(BUILD)/man/%: doc/%.scd
 install-tools: tools
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(COMPLETIONDIR)
 	install -m 0755 $(MMFCTL) $(DESTDIR)$(BINDIR)/
-	install -m 0644 tools/completion/mmfctl $(DESTDIR)$(COMPLETIONDIR)/
+	install -m 0644 tools/mmfctl/mmfctl.bash-completion \
+		$(DESTDIR)$(COMPLETIONDIR)/mmfctl
 	@if command -v $(SCDOC) >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory install-man; \
 	else echo "$(SCDOC) not found: man pages not installed"; fi

@@ -64,7 +64,7 @@ if [ ! -e /dev/mmfdev ]; then
 		sh -c "[ -z \"\$($mmfctl list)\" ] &&
 		[ \"\$($mmfctl list --json | tr -d ' \n')\" = '{\"devices\":[]}' ]"
 fi
-run "the bash completion parses" bash -n tools/completion/mmfctl
+run "the bash completion parses" bash -n tools/mmfctl/mmfctl.bash-completion
 
 so=build/host/lib/libmmfdev.so
 syms=$(sed -n 's/^\t\(mmfdev_[a-z_0-9]*\);$/\1/p' lib/libmmfdev.sym | sort)

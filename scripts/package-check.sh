@@ -40,7 +40,7 @@ ensure_packages dpkg-dev debhelper dh-dkms lintian mmdebstrap libkmod-dev \
 # mmfdev-tools once the tree has mmfctl and its man page; until then, the
 # build profile pkg.mmfdev.notools leaves the package out.
 profile=-Ppkg.mmfdev.notools
-if [ -f "$TOP/tools/mmfctl.c" ] && [ -f "$TOP/doc/mmfctl.1.scd" ]; then
+if [ -f "$TOP/tools/mmfctl/mmfctl.c" ] && [ -f "$TOP/doc/mmfctl.1.scd" ]; then
 	profile=
 	ensure_packages scdoc
 fi
