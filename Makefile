@@ -63,7 +63,8 @@ LIB_SO		:= $(BUILD)/lib/libmmfdev.so
 LIB_A		:= $(BUILD)/lib/libmmfdev.a
 LIB_PC		:= $(BUILD)/lib/libmmfdev.pc
 EXAMPLES	:= $(BUILD)/examples/mmfdev-hello $(BUILD)/examples/mmfdev-edu \
-		   $(BUILD)/examples/mmfdev-ring
+		   $(BUILD)/examples/mmfdev-ring \
+		   $(BUILD)/examples/mmfdev-rp1-gpio
 TESTS		:= $(BUILD)/tests/mmfdev_test $(BUILD)/tests/mmio_test \
 		   $(BUILD)/tests/ram_test $(BUILD)/tests/events_test \
 		   $(BUILD)/tests/fault_test $(BUILD)/tests/endurance_test
