@@ -16,9 +16,10 @@
  * --self-check is for the QEMU lanes, not for a board: NODE is a node of
  * the same shape on plain RAM (scripts/lane.sh's stand-in).  It makes the
  * same writes without the pauses, then reads the three regions back with
- * pread(2), not through the mappings, and fails unless each write landed at its documented offset
- * and nowhere else.  RAM has no SET/CLR aliases: there a write to an
- * alias stays at the alias's own offset, which is what the check wants.
+ * pread(2), not through the mappings, and fails unless each write landed
+ * at its documented offset and nowhere else.  RAM has no SET/CLR aliases:
+ * there a write to an alias stays at the alias's own offset, which is what
+ * the check wants.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -118,62 +119,83 @@ static void blink(void *io, void *rio, void *pads, unsigned int n,
 }
 
 /*
- * --self-check, on a stand-in of RAM only.  Each word that blink() writes
- * first gets the complement of what blink() will leave there, by pwrite.
- * After blink(), each region read back by pread must equal its copy from
- * before blink(), with exactly those words changed to the documented
- * values.  Returns the number of words that differ.
+ * --self-check, on a stand-in of RAM only.  The words that blink() must
+ * leave behind are listed again below with the offsets of RP1's
+ * documentation written out, not through the macros above, so that a
+ * wrong macro shows.  Each of them first gets a different value, by
+ * pwrite.  After blink(), each region read back by pread must equal its
+ * copy from before blink(), with exactly those words changed.  Returns the
+ * number of words that differ, or -1 when the check itself fails.
  */
+#define RP1_REGION_SIZE	0xc000		/* three banks of 16 KiB */
+
 struct word {
 	unsigned int region, offset;
-	uint32_t value;
+	uint32_t before, after;
 };
 
 static int self_check(struct mmfdev *dev, const unsigned int index[],
 		      void *map[], const size_t len[], unsigned int n)
 {
-	const uint32_t ctrl_before = 0xffffffff;	/* every field set */
 	const uint32_t bit = 1u << n;
 	const struct word want[] = {
-		{ PADS, PAD(n) + RP1_SET, PAD_IE },
-		{ PADS, PAD(n) + RP1_CLR, PAD_OD },
-		{ RIO, RIO_OUT + RP1_SET, bit },
-		{ RIO, RIO_OUT + RP1_CLR, bit },
-		{ RIO, RIO_OE + RP1_SET, bit },
-		{ RIO, RIO_OE + RP1_CLR, bit },
-		{ IO, IO_CTRL(n), (ctrl_before & ~(CTRL_FUNCSEL |
-			CTRL_OUTOVER | CTRL_OEOVER)) | FUNCSEL_SYS_RIO },
+		/* pads_bank0: pin n at 0x04 + 4 * n; SET +0x2000, CLR +0x3000 */
+		{ PADS, 0x2000 + 0x04 + 4 * n, 0, 1u << 6 },	/* IE */
+		{ PADS, 0x3000 + 0x04 + 4 * n, 0, 1u << 7 },	/* OD */
+		/* sys_rio0: OUT at 0x00, OE at 0x04 */
+		{ RIO, 0x2000 + 0x00, ~bit, bit },
+		{ RIO, 0x3000 + 0x00, ~bit, bit },
+		{ RIO, 0x2000 + 0x04, ~bit, bit },
+		{ RIO, 0x3000 + 0x04, ~bit, bit },
+		/* io_bank0: CTRL at 8 * n + 4, FUNCSEL 5, no overrides */
+		{ IO, 8 * n + 4, 0xffffffff, 0xffff0fe5 },
 	};
 	const unsigned int nwant = sizeof(want) / sizeof(want[0]);
-	uint32_t *before[NREGIONS], *after[NREGIONS], v;
+	uint32_t *before[NREGIONS] = { NULL }, *after[NREGIONS] = { NULL };
 	unsigned int r, i, k;
 	int bad = 0;
 
-	for (k = 0; k < nwant; k++) {
-		v = want[k].region == IO ? ctrl_before : ~want[k].value;
-		if (mmfdev_write(dev, index[want[k].region], want[k].offset,
-				 &v, 4) != 4)
+	for (r = 0; r < NREGIONS; r++) {
+		if (len[r] != RP1_REGION_SIZE) {
+			fprintf(stderr, "rp1-gpio: %s is 0x%zx bytes, not 0x%x\n",
+				region_names[r], len[r], RP1_REGION_SIZE);
 			return -1;
+		}
+	}
+	for (k = 0; k < nwant; k++) {
+		if (mmfdev_write(dev, index[want[k].region], want[k].offset,
+				 &want[k].before, 4) != 4) {
+			fprintf(stderr, "rp1-gpio: cannot pwrite %s + 0x%04x\n",
+				region_names[want[k].region], want[k].offset);
+			return -1;
+		}
 	}
 	for (r = 0; r < NREGIONS; r++) {
 		before[r] = malloc(len[r]);
 		after[r] = malloc(len[r]);
-		if (!before[r] || !after[r])
-			return -1;
-		if (mmfdev_copy_from_region(dev, index[r], 0, before[r],
-					    len[r]))
-			return -1;
+		if (!before[r] || !after[r] ||
+		    mmfdev_copy_from_region(dev, index[r], 0, before[r],
+					    len[r])) {
+			fprintf(stderr, "rp1-gpio: cannot pread %s\n",
+				region_names[r]);
+			bad = -1;
+			goto out;
+		}
 	}
 
 	blink(map[IO], map[RIO], map[PADS], n, 0);
 
 	for (r = 0; r < NREGIONS; r++) {
 		if (mmfdev_copy_from_region(dev, index[r], 0, after[r],
-					    len[r]))
-			return -1;
+					    len[r])) {
+			fprintf(stderr, "rp1-gpio: cannot pread %s\n",
+				region_names[r]);
+			bad = -1;
+			goto out;
+		}
 		for (k = 0; k < nwant; k++)
 			if (want[k].region == r)
-				before[r][want[k].offset / 4] = want[k].value;
+				before[r][want[k].offset / 4] = want[k].after;
 		for (i = 0; i < len[r] / 4; i++) {
 			if (after[r][i] == before[r][i])
 				continue;
@@ -183,6 +205,9 @@ static int self_check(struct mmfdev *dev, const unsigned int index[],
 				before[r][i]);
 			bad++;
 		}
+	}
+out:
+	for (r = 0; r < NREGIONS; r++) {
 		free(before[r]);
 		free(after[r]);
 	}
@@ -204,7 +229,8 @@ int main(int argc, char **argv)
 		argv += 2;
 		argc -= 2;
 		if (!strcmp(node, RP1_GPIO_NODE)) {
-			fprintf(stderr, "rp1-gpio: --self-check writes test patterns: not on RP1\n");
+			fprintf(stderr,
+				"rp1-gpio: --self-check writes patterns: not on RP1\n");
 			return 1;
 		}
 	}
@@ -227,8 +253,8 @@ int main(int argc, char **argv)
 		blink(addr[IO], addr[RIO], addr[PADS], n, 1);
 	} else {
 		ret = self_check(dev, index, addr, len, n);
-		if (ret)
-			fprintf(stderr, "rp1-gpio: self-check of %s failed (%d)\n",
+		if (ret > 0)
+			fprintf(stderr, "rp1-gpio: %s: %d words wrong\n",
 				node, ret);
 		else
 			printf("rp1-gpio: every write landed at its offset (page size %ld)\n",
