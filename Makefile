@@ -65,7 +65,8 @@ LIB_SO		:= $(BUILD)/lib/libmmfdev.so
 LIB_A		:= $(BUILD)/lib/libmmfdev.a
 LIB_PC		:= $(BUILD)/lib/libmmfdev.pc
 EXAMPLES	:= $(BUILD)/examples/mmfdev-hello $(BUILD)/examples/mmfdev-edu \
-		   $(BUILD)/examples/mmfdev-ring
+		   $(BUILD)/examples/mmfdev-ring \
+		   $(BUILD)/examples/mmfdev-rp1-gpio
 # The kselftest programs: tests/programs lists them, for the lanes too.
 TEST_PROGS	:= $(shell sed -n 's/^\([a-z0-9_]\{1,\}\)[[:space:]].*/\1/p' \
 		     tests/programs)

@@ -102,6 +102,16 @@ else
 		echo "not ok 1 example: mmfdev-ring failed"
 		rc=1
 	fi
+	# The Raspberry Pi 5 example, on the arm64 lanes' RP1-shaped RAM:
+	# its writes must land at RP1's documented offsets.
+	if [ -z "$DT_GPIO_NODE" ]; then
+		echo "ok 1 example: mmfdev-rp1-gpio # SKIP no RP1-shaped node"
+	elif mmfdev-rp1-gpio --self-check "$DT_GPIO_NODE" 17; then
+		echo "ok 1 example: mmfdev-rp1-gpio writes at RP1's offsets"
+	else
+		echo "not ok 1 example: mmfdev-rp1-gpio --self-check failed"
+		rc=1
+	fi
 	# mmfctl, with the module loaded; it reloads the module and
 	# leaves it loaded with the same options.
 	echo "# mmfctl_test.sh"

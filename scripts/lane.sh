@@ -330,6 +330,7 @@ build_initramfs() {
 		    "$dir/user/examples/mmfdev-hello"
 		    "$dir/user/examples/mmfdev-edu"
 		    "$dir/user/examples/mmfdev-ring"
+		    "$dir/user/examples/mmfdev-rp1-gpio"
 		    "$dir/user/tools/mmfctl")
 
 	rm -rf "$root"
