@@ -24,61 +24,30 @@
 #define io_rmb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #endif
 
-MMFDEV_API uint8_t mmfdev_read8(const volatile void *addr)
-{
-	uint8_t v = *(const volatile uint8_t *)addr;
-
-	io_rmb();
-	return v;
+/*
+ * One volatile load, then the read barrier; the write barrier, then one
+ * volatile store.  Each width is the same two lines, so they are made here.
+ */
+#define MMFDEV_DEFINE_ACCESSORS(bits)					\
+MMFDEV_API uint##bits##_t mmfdev_read##bits(const volatile void *addr)	\
+{									\
+	uint##bits##_t v = *(const volatile uint##bits##_t *)addr;	\
+									\
+	io_rmb();							\
+	return v;							\
+}									\
+									\
+MMFDEV_API void mmfdev_write##bits(volatile void *addr,		\
+				   uint##bits##_t value)		\
+{									\
+	io_wmb();							\
+	*(volatile uint##bits##_t *)addr = value;			\
 }
 
-MMFDEV_API uint16_t mmfdev_read16(const volatile void *addr)
-{
-	uint16_t v = *(const volatile uint16_t *)addr;
-
-	io_rmb();
-	return v;
-}
-
-MMFDEV_API uint32_t mmfdev_read32(const volatile void *addr)
-{
-	uint32_t v = *(const volatile uint32_t *)addr;
-
-	io_rmb();
-	return v;
-}
-
-MMFDEV_API uint64_t mmfdev_read64(const volatile void *addr)
-{
-	uint64_t v = *(const volatile uint64_t *)addr;
-
-	io_rmb();
-	return v;
-}
-
-MMFDEV_API void mmfdev_write8(volatile void *addr, uint8_t value)
-{
-	io_wmb();
-	*(volatile uint8_t *)addr = value;
-}
-
-MMFDEV_API void mmfdev_write16(volatile void *addr, uint16_t value)
-{
-	io_wmb();
-	*(volatile uint16_t *)addr = value;
-}
-
-MMFDEV_API void mmfdev_write32(volatile void *addr, uint32_t value)
-{
-	io_wmb();
-	*(volatile uint32_t *)addr = value;
-}
-
-MMFDEV_API void mmfdev_write64(volatile void *addr, uint64_t value)
-{
-	io_wmb();
-	*(volatile uint64_t *)addr = value;
-}
+MMFDEV_DEFINE_ACCESSORS(8)
+MMFDEV_DEFINE_ACCESSORS(16)
+MMFDEV_DEFINE_ACCESSORS(32)
+MMFDEV_DEFINE_ACCESSORS(64)
 
 /* The widest naturally aligned access (8, 4, 2 or 1) at @addr for @left. */
 static size_t access_width(uintptr_t addr, size_t left)
