@@ -324,6 +324,12 @@ vm_fault_t mmfd_phys_huge_fault(struct mmfd_region *region,
 #define mmfd_phys_huge_fault	NULL
 #endif
 void mmfd_phys_release(struct mmfd_region *region);
+/* The mapping and release operations of a physical kind's ops. */
+#define MMFD_PHYS_REGION_OPS				\
+	.mmap = mmfd_phys_mmap,				\
+	.fault = mmfd_phys_fault,			\
+	.huge_fault = mmfd_phys_huge_fault,		\
+	.release = mmfd_phys_release
 void mmfd_phys_region_fill(struct mmfd_region *region, const char *name,
 			   u64 size, struct mmfd_phys *p);
 

@@ -161,13 +161,10 @@ static int mmio_sync(struct mmfd_region *region)
 }
 
 static const struct mmfd_region_ops mmio_ops = {
-	.mmap = mmfd_phys_mmap,
-	.fault = mmfd_phys_fault,
-	.huge_fault = mmfd_phys_huge_fault,
+	MMFD_PHYS_REGION_OPS,
 	.read = mmio_read,
 	.write = mmio_write,
 	.sync = mmio_sync,
-	.release = mmfd_phys_release,
 };
 
 /*

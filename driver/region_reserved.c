@@ -39,13 +39,10 @@ static int reserved_sync(struct mmfd_region *region)
 }
 
 static const struct mmfd_region_ops reserved_ops = {
-	.mmap = mmfd_phys_mmap,
-	.fault = mmfd_phys_fault,
-	.huge_fault = mmfd_phys_huge_fault,
+	MMFD_PHYS_REGION_OPS,
 	.read = reserved_read,
 	.write = reserved_write,
 	.sync = reserved_sync,
-	.release = mmfd_phys_release,
 };
 
 /**
