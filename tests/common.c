@@ -184,8 +184,13 @@ int event_of_kind(struct mmfdev *dev, unsigned int kind)
 	return -1;
 }
 
-/* Does /proc/iomem have an entry at @start whose name contains @what? */
-int iomem_has(unsigned long long start, const char *what)
+/*
+ * Is there a /proc/iomem entry [s, e] with name @name such that @match
+ * says yes?  The name keeps its newline.
+ */
+static int iomem_any(int (*match)(unsigned long long s, unsigned long long e,
+				  const char *name, const void *arg),
+		     const void *arg)
 {
 	unsigned long long s, e;
 	char line[256];
@@ -198,31 +203,47 @@ int iomem_has(unsigned long long start, const char *what)
 	while (!found && fgets(line, sizeof(line), f)) {
 		n = 0;
 		found = sscanf(line, " %llx-%llx : %n", &s, &e, &n) == 2 &&
-			n && s == start && strstr(line + n, what);
+			n && match(s, e, line + n, arg);
 	}
 	fclose(f);
 	return found;
 }
 
+struct iomem_query {
+	unsigned long long start, end;
+	const char *what;
+};
+
+static int starts_named(unsigned long long s, unsigned long long e,
+			const char *name, const void *arg)
+{
+	const struct iomem_query *q = arg;
+
+	return s == q->start && strstr(name, q->what);
+}
+
+/* Does /proc/iomem have an entry at @start whose name contains @what? */
+int iomem_has(unsigned long long start, const char *what)
+{
+	struct iomem_query q = { .start = start, .what = what };
+
+	return iomem_any(starts_named, &q);
+}
+
+static int mmfdev_overlaps(unsigned long long s, unsigned long long e,
+			   const char *name, const void *arg)
+{
+	const struct iomem_query *q = arg;
+
+	return !strcmp(name, "mmfdev\n") && s <= q->end && e >= q->start;
+}
+
 /* Has mmfdev itself requested any part of [@start, @end]? */
 int iomem_mmfdev_holds(unsigned long long start, unsigned long long end)
 {
-	unsigned long long s, e;
-	char line[256];
-	int found = 0, n;
-	FILE *f;
+	struct iomem_query q = { .start = start, .end = end };
 
-	f = fopen("/proc/iomem", "re");
-	if (!f)
-		return 0;
-	while (!found && fgets(line, sizeof(line), f)) {
-		n = 0;
-		found = sscanf(line, " %llx-%llx : %n", &s, &e, &n) == 2 &&
-			n && !strcmp(line + n, "mmfdev\n") && s <= end &&
-			e >= start;
-	}
-	fclose(f);
-	return found;
+	return iomem_any(mmfdev_overlaps, &q);
 }
 
 /* /dev/kmsg from its end: the records logged from now on; -1 if denied. */
