@@ -237,22 +237,34 @@ static void json_string(const char *s)
 /* --- describing a device --------------------------------------------------- */
 
 /* The region rows of @t's device into @tb (DEVICE column if @device). */
+/* Region @i of @t, or NULL after a warning, with its errno in @err. */
+static struct mmfdev_region *region_at(struct target *t, unsigned int i,
+				       int *err)
+{
+	struct mmfdev_region *r;
+	int ret;
+
+	ret = mmfdev_region_get(t->dev, i, &r);
+	if (ret) {
+		warn_sys(ret, "%s: region %u", t->path, i);
+		*err = ret;
+		return NULL;
+	}
+	return r;
+}
+
 static int region_rows(struct table *tb, struct target *t, bool device)
 {
 	unsigned int i, n = mmfdev_get_num_regions(t->dev);
 	unsigned int c0 = device ? 1 : 0;
 	char buf[128];
-	int ret, err = 0;
+	int err = 0;
 
 	for (i = 0; i < n; i++) {
-		struct mmfdev_region *r;
+		struct mmfdev_region *r = region_at(t, i, &err);
 
-		ret = mmfdev_region_get(t->dev, i, &r);
-		if (ret) {
-			warn_sys(ret, "%s: region %u", t->path, i);
-			err = ret;
+		if (!r)
 			continue;
-		}
 		add_row(tb);
 		if (device)
 			cell(tb, 0, "%s", mmfdev_get_name(t->dev));
@@ -299,14 +311,10 @@ static int device_json(struct target *t, const char *ind)
 	printf(",\n%s  \"page_size\": %zu,\n%s  \"regions\": [", ind,
 	       mmfdev_get_page_size(t->dev), ind);
 	for (i = 0; i < n; i++) {
-		struct mmfdev_region *r;
+		struct mmfdev_region *r = region_at(t, i, &err);
 
-		ret = mmfdev_region_get(t->dev, i, &r);
-		if (ret) {
-			warn_sys(ret, "%s: region %u", t->path, i);
-			err = ret;
+		if (!r)
 			continue;
-		}
 		printf("%s\n%s    {\"index\": %u, \"name\": ", i ? "," : "",
 		       ind, i);
 		json_string(mmfdev_region_get_name(r));
