@@ -277,7 +277,7 @@ san_programs() {
 	local t rc
 	: > $san/programs.log
 	for t in $san/examples/mmfdev-hello $san/examples/mmfdev-edu \
-		 $san/examples/mmfdev-ring; do
+		 $san/examples/mmfdev-ring $san/examples/mmfdev-rp1-gpio; do
 		"$t" /dev/null >> $san/programs.log 2>&1
 		rc=$?
 		# Usage or device errors are theirs to report; 86 and 87
