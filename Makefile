@@ -126,9 +126,11 @@ tests: $(TESTS)
 host-tests: $(HOST_TESTS)
 benchmarks: $(BENCH)
 
-$(BENCH): tests/mmfdev_bench.c tests/edu.h $(LIB_A)
+$(BENCH): tests/mmfdev_bench.c tests/pingpong.c tests/pingpong.h tests/edu.h \
+		$(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(BASE_CFLAGS) -o $@ $< $(LIB_A)
+	$(CC) $(CFLAGS) $(BASE_CFLAGS) -o $@ tests/mmfdev_bench.c \
+		tests/pingpong.c $(LIB_A)
 
 $(KSFT_DIR)/kselftest_harness.h:
 	scripts/get-kselftest.sh
