@@ -33,13 +33,21 @@
 /**
  * struct mmfdev_device_info - MMFDEV_IOC_DEVICE_INFO
  * @argsz:	in: size of the caller's structure; out: size the kernel knows
- * @flags:	out: reserved, 0
+ * @flags:	out: MMFDEV_DEVICE_FLAG_* (0 from modules before DMA buffers)
  * @api_version: out: MMFDEV_API_VERSION of the kernel module
  * @num_regions: out: regions are numbered 0 .. @num_regions - 1
  * @page_size:	out: PAGE_SIZE of the running kernel, in bytes
  * @num_events:	out: event lines are numbered 0 .. @num_events - 1 (0 from
  *		modules older than the event ABI, which called it reserved)
  * @name:	out: device name, NUL-terminated (e.g. "mmfdev")
+ * @dma_mask:	out: the addresses the device can reach, as its DMA mask
+ *		(0: no DMA buffers; see MMFDEV_DEVICE_FLAG_DMA)
+ * @dma_quota:	out: bytes of DMA buffers the device may hold at once
+ * @dma_used:	out: bytes it holds now, freed buffers that wait for the
+ *		device to be quiesced included
+ *
+ * The fields from @dma_mask on came with DMA buffers: an older module
+ * leaves them as they were, and says so by a smaller @argsz on return.
  *
  * Errors: EFAULT (bad pointer), EINVAL (@argsz too small), ENODEV (the
  * device is gone: unbound or removed).
@@ -52,7 +60,17 @@ struct mmfdev_device_info {
 	__u32 page_size;
 	__u32 num_events;
 	char name[MMFDEV_NAME_MAX];
+	__u64 dma_mask;
+	__u64 dma_quota;
+	__u64 dma_used;
 };
+
+/* The device can have DMA buffers (PCI devices and device-tree nodes). */
+#define MMFDEV_DEVICE_FLAG_DMA		(1U << 0)
+/* An IOMMU translates the device's DMA: bus addresses are IOVAs. */
+#define MMFDEV_DEVICE_FLAG_IOMMU	(1U << 1)
+/* The device's DMA is cache-coherent with the CPUs. */
+#define MMFDEV_DEVICE_FLAG_DMA_COHERENT	(1U << 2)
 
 #define MMFDEV_IOC_DEVICE_INFO	_IO(MMFDEV_IOC_MAGIC, 0x00)
 
@@ -62,6 +80,7 @@ struct mmfdev_device_info {
 #define MMFDEV_REGION_KIND_MMIO		2	/* device registers, PCI BAR */
 #define MMFDEV_REGION_KIND_RESERVED	3	/* reserved memory (RAM-like) */
 #define MMFDEV_REGION_KIND_IOPORT	4	/* x86 I/O ports: listed only */
+#define MMFDEV_REGION_KIND_DMA		5	/* DMA buffer (MMFDEV_IOC_DMA_*) */
 
 /* Region flags */
 #define MMFDEV_REGION_FLAG_READ		(1U << 0)	/* pread() allowed */
@@ -80,6 +99,11 @@ struct mmfdev_device_info {
  * them.
  */
 #define MMFDEV_REGION_FLAG_SHARED	(1U << 4)
+/*
+ * A DMA buffer whose CPU and device views differ until synced: call
+ * MMFDEV_IOC_DMA_SYNC around every transfer.
+ */
+#define MMFDEV_REGION_FLAG_DMA_SYNC	(1U << 5)
 
 /*
  * Cache modes.  @cache_modes holds MMFDEV_CACHE_BIT(mode) for each mode a
@@ -321,5 +345,166 @@ struct mmfdev_event_eventfd {
 };
 
 #define MMFDEV_IOC_EVENT_EVENTFD _IO(MMFDEV_IOC_MAGIC, 0x08)
+
+/*
+ * DMA buffers.  A PCI device or device-tree node can have buffers that
+ * the device itself reaches: each is a region of its own (kind
+ * MMFDEV_REGION_KIND_DMA) in one of the device's free region slots, and
+ * maps, reads and writes like any region.  Its bus addresses are the
+ * device's: through its IOMMU if one translates for it, after the bus's
+ * offset (device-tree dma-ranges), and inside its DMA mask.
+ *
+ * Kinds:
+ *  COHERENT	dma_alloc_coherent(): CPU and device always agree; mapped
+ *		write-back on a coherent device, write-combined (uncached)
+ *		on a non-coherent one.  Its pages are not struct pages to
+ *		userspace: O_DIRECT and other get_user_pages() users get
+ *		EFAULT on its mappings.
+ *  STREAMING	cached pages, scattered, mapped for the device: fast for
+ *		the CPU, but each transfer needs MMFDEV_IOC_DMA_SYNC (see
+ *		MMFDEV_REGION_FLAG_DMA_SYNC).  Usable by O_DIRECT, vmsplice
+ *		and io_uring.  The device sees one or more segments.
+ *  CONTIGUOUS	as STREAMING, but the device sees one range: physically
+ *		contiguous pages, or scattered ones that an IOMMU maps as one.
+ */
+#define MMFDEV_DMA_KIND_COHERENT	1
+#define MMFDEV_DMA_KIND_STREAMING	2
+#define MMFDEV_DMA_KIND_CONTIGUOUS	3
+
+/**
+ * struct mmfdev_dma_alloc - MMFDEV_IOC_DMA_ALLOC
+ * @argsz:	in: size of the caller's structure; out: size the kernel knows
+ * @flags:	in: 0
+ * @kind:	in: MMFDEV_DMA_KIND_*
+ * @index:	out: the new buffer's region
+ * @size:	in: bytes, a non-zero multiple of the page size
+ *
+ * The buffer is zeroed.  It belongs to the device, not to the file, and
+ * lasts until MMFDEV_IOC_DMA_FREE, until the last file of the device is
+ * closed, or until the device goes away.
+ *
+ * Errors: EFAULT; EINVAL (@argsz too small, bad @flags or @kind, @size
+ * zero or not a multiple of the page size); EBADF (file not open for
+ * writing); EOPNOTSUPP (the device cannot do DMA: the RAM node, phys=
+ * ranges); ENOSPC (no free region slot, or the device's quota would be
+ * exceeded); ENOMEM (no such memory the device can reach, e.g. below a
+ * narrow DMA mask); E2BIG (@size beyond a region's 64 GiB); ENODEV.
+ */
+struct mmfdev_dma_alloc {
+	__u32 argsz;
+	__u32 flags;
+	__u32 kind;
+	__u32 index;
+	__u64 size;
+};
+
+#define MMFDEV_IOC_DMA_ALLOC	_IO(MMFDEV_IOC_MAGIC, 0x10)
+
+/**
+ * struct mmfdev_dma_free - MMFDEV_IOC_DMA_FREE
+ * @argsz:	in: size of the caller's structure; out: size the kernel knows
+ * @index:	in: a DMA buffer's region
+ *
+ * Takes the buffer away: every user mapping of it is revoked (an access
+ * gets SIGBUS) and its slot is free again.  The memory itself goes back
+ * once nothing can reach it any more: no dma-buf of it is left, and the
+ * device was quiesced (bus mastering off), which happens when the device
+ * has no other buffer, when its last file is closed, or when it goes away.
+ *
+ * Errors: EFAULT; EINVAL (@argsz too small, @index is not a DMA buffer);
+ * EBADF (file not open for writing); ENODEV.
+ */
+struct mmfdev_dma_free {
+	__u32 argsz;
+	__u32 index;
+};
+
+#define MMFDEV_IOC_DMA_FREE	_IO(MMFDEV_IOC_MAGIC, 0x11)
+
+/**
+ * struct mmfdev_dma_segment - one range of a buffer as the device sees it
+ * @addr:	bus address
+ * @len:	bytes
+ */
+struct mmfdev_dma_segment {
+	__u64 addr;
+	__u64 len;
+};
+
+/* mmfdev_dma_info.flags */
+#define MMFDEV_DMA_INFO_SYNC		(1U << 0)	/* needs DMA_SYNC */
+#define MMFDEV_DMA_INFO_CONTIGUOUS	(1U << 1)	/* one segment */
+#define MMFDEV_DMA_INFO_IOMMU		(1U << 2)	/* addresses are IOVAs */
+
+/**
+ * struct mmfdev_dma_info - MMFDEV_IOC_DMA_INFO
+ * @argsz:	in: size of the caller's structure, with room for its
+ *		@segments; out: the size that holds all of them
+ * @index:	in: a DMA buffer's region
+ * @kind:	out: MMFDEV_DMA_KIND_*
+ * @flags:	out: MMFDEV_DMA_INFO_*
+ * @size:	out: bytes
+ * @dma_mask:	out: the device's DMA mask the buffer was allocated for
+ * @bus_addr:	out: the bus address of its first byte
+ * @num_segments: out: how many segments the device sees, in all
+ * @reserved:	out: 0
+ * @segments:	out: as many of them as @argsz leaves room for, in order
+ *
+ * Physical addresses are not reported: a device does not use them.
+ *
+ * Errors: EFAULT; EINVAL (@argsz too small, @index is not a DMA buffer);
+ * ENODEV.
+ */
+struct mmfdev_dma_info {
+	__u32 argsz;
+	__u32 index;
+	__u32 kind;
+	__u32 flags;
+	__u64 size;
+	__u64 dma_mask;
+	__u64 bus_addr;
+	__u32 num_segments;
+	__u32 reserved;
+	struct mmfdev_dma_segment segments[];
+};
+
+#define MMFDEV_IOC_DMA_INFO	_IO(MMFDEV_IOC_MAGIC, 0x12)
+
+/* mmfdev_dma_sync.flags: one direction, */
+#define MMFDEV_DMA_SYNC_TO_DEVICE	(1U << 0)	/* the CPU wrote */
+#define MMFDEV_DMA_SYNC_FROM_DEVICE	(1U << 1)	/* the device wrote */
+#define MMFDEV_DMA_SYNC_BIDIRECTIONAL	(MMFDEV_DMA_SYNC_TO_DEVICE | \
+					 MMFDEV_DMA_SYNC_FROM_DEVICE)
+/* and one side: who is about to use the range. */
+#define MMFDEV_DMA_SYNC_FOR_CPU		(1U << 2)
+#define MMFDEV_DMA_SYNC_FOR_DEVICE	(1U << 3)
+
+/**
+ * struct mmfdev_dma_sync - MMFDEV_IOC_DMA_SYNC
+ * @argsz:	in: size of the caller's structure; out: size the kernel knows
+ * @index:	in: a DMA buffer's region
+ * @flags:	in: a direction and a side, MMFDEV_DMA_SYNC_*
+ * @reserved:	in: 0
+ * @offset:	in: start of the range in the buffer, in bytes
+ * @length:	in: its length in bytes
+ *
+ * Before the device reads what the CPU wrote: TO_DEVICE | FOR_DEVICE.
+ * After the device wrote, before the CPU reads: FROM_DEVICE | FOR_CPU.
+ * A buffer without MMFDEV_REGION_FLAG_DMA_SYNC takes it too, for free.
+ *
+ * Errors: EFAULT; EINVAL (@argsz too small, @index is not a DMA buffer,
+ * bad @flags, @length 0, the range outside the buffer or overflowing);
+ * ENODEV.
+ */
+struct mmfdev_dma_sync {
+	__u32 argsz;
+	__u32 index;
+	__u32 flags;
+	__u32 reserved;
+	__u64 offset;
+	__u64 length;
+};
+
+#define MMFDEV_IOC_DMA_SYNC	_IO(MMFDEV_IOC_MAGIC, 0x13)
 
 #endif /* _UAPI_LINUX_MMFDEV_H */
