@@ -8,6 +8,10 @@
  *  - one reserved-memory region per "memory-region" phandle, named by
  *    "memory-region-names" (else the reserved-memory node's name);
  *
+ *  - "mmfdev,dma-buffers" free slots for DMA buffers (see dma.c), whose
+ *    addresses follow the node's dma-ranges and IOMMU, with a DMA mask
+ *    narrowed to "mmfdev,dma-bits" bits if the node says so;
+ *
  * and one event line per "interrupts" entry (irq0, irq1, ...) before the
  * doorbells.  A level-triggered interrupt is masked at the interrupt
  * controller when it fires, until userspace unmasks the line.
@@ -20,6 +24,7 @@
  * The binding is documented in dts/mmfdev.yaml; dts/ also has an overlay
  * for the Raspberry Pi 5.
  */
+#include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/mod_devicetable.h>
@@ -142,11 +147,39 @@ static int mmfd_of_setup_events(struct platform_device *pdev,
 	return 0;
 }
 
+/* DMA slots the node asks for, its mask narrowed as it says. */
+static int mmfd_of_dma_slots(struct platform_device *pdev, unsigned int used)
+{
+	struct device_node *np = pdev->dev.of_node;
+	u32 slots = 0, bits;
+	int ret;
+
+	of_property_read_u32(np, "mmfdev,dma-buffers", &slots);
+	if (!slots)
+		return 0;
+	if (slots > MMFD_MAX_REGIONS - used)
+		return dev_err_probe(&pdev->dev, -EINVAL,
+				     "mmfdev,dma-buffers: at most %u here\n",
+				     MMFD_MAX_REGIONS - used);
+	if (!of_property_read_u32(np, "mmfdev,dma-bits", &bits)) {
+		if (bits < 8 || bits > 64)
+			return dev_err_probe(&pdev->dev, -EINVAL,
+					     "mmfdev,dma-bits: 8 to 64\n");
+		ret = dma_set_mask_and_coherent(&pdev->dev,
+						min(dma_get_mask(&pdev->dev),
+						    DMA_BIT_MASK(bits)));
+		if (ret)
+			return dev_err_probe(&pdev->dev, ret,
+					     "mmfdev,dma-bits\n");
+	}
+	return slots;
+}
+
 static int mmfd_of_probe(struct platform_device *pdev)
 {
 	struct device_node *np = pdev->dev.of_node;
 	bool shared = of_property_read_bool(np, "mmfdev,shared");
-	unsigned int nr_reg = 0, nr_rmem, i;
+	unsigned int nr_reg = 0, nr_rmem, nr_dma, i;
 	struct mmfd_device *mdev;
 	char name[MMFDEV_NAME_MAX];
 	int ret;
@@ -155,13 +188,19 @@ static int mmfd_of_probe(struct platform_device *pdev)
 		nr_reg++;
 	ret = of_count_phandle_with_args(np, "memory-region", NULL);
 	nr_rmem = ret > 0 ? ret : 0;
+	ret = mmfd_of_dma_slots(pdev, nr_reg + nr_rmem);
+	if (ret < 0)
+		return ret;
+	nr_dma = ret;
 
 	snprintf(name, sizeof(name), "mmfdev-%s", dev_name(&pdev->dev));
-	mdev = mmfd_device_alloc(name, nr_reg + nr_rmem);
+	mdev = mmfd_device_alloc(name, nr_reg + nr_rmem + nr_dma);
 	if (IS_ERR(mdev))
 		return dev_err_probe(&pdev->dev, PTR_ERR(mdev),
 				     "needs 1 to %d regions\n",
 				     MMFD_MAX_REGIONS);
+	if (nr_dma)
+		mmfd_dma_setup(mdev, &pdev->dev, NULL, nr_reg + nr_rmem);
 
 	for (i = 0; i < nr_reg; i++) {
 		ret = mmfd_of_add_reg(pdev, &mdev->regions[i], i, shared);

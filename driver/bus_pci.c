@@ -17,9 +17,17 @@
  * as vfio-pci and uio_pci_generic do) when the device says the interrupt
  * is its own, and userspace unmasks it once it has quieted the device.
  * A device that cannot mask INTx that way gets no INTx line.
+ *
+ * After the BARs come "pci_dma_buffers" free slots for DMA buffers (see
+ * dma.c), for the device's DMA mask: the PCI core's default (32 bits)
+ * unless "pci_dma_bits" sets another.  A device gets bus mastering when
+ * it has a buffer (or MSIs, which are writes too), loses it when it is
+ * quiesced, and is reset when it leaves mmfdev with buffers it may still
+ * write, where the function can be reset.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/pci.h>
@@ -37,6 +45,16 @@ static char *pci_irq = "msix,msi,intx";
 module_param(pci_irq, charp, 0444);
 MODULE_PARM_DESC(pci_irq,
 		 "Interrupt types PCI devices may use, preferred in the order msix, msi, intx: a list of them, or none (default msix,msi,intx)");
+
+static unsigned int pci_dma_buffers = 4;
+module_param(pci_dma_buffers, uint, 0444);
+MODULE_PARM_DESC(pci_dma_buffers,
+		 "DMA buffers each PCI device may have at once, 0 to 10 (default 4)");
+
+static unsigned int pci_dma_bits;
+module_param(pci_dma_bits, uint, 0444);
+MODULE_PARM_DESC(pci_dma_bits,
+		 "Address bits PCI devices can reach by DMA, 8 to 64 (default: the PCI core's, 32)");
 
 #define MMFD_PCI_MAX_VECTORS	8
 
@@ -156,6 +174,35 @@ static int mmfd_pci_setup_events(struct pci_dev *pdev,
 	return 0;
 }
 
+static void mmfd_pci_dma_start(struct mmfd_device *mdev)
+{
+	pci_set_master(to_pci_dev(mdev->dma_dev));
+}
+
+/*
+ * No DMA from now on: bus mastering off, and when the device leaves us,
+ * a reset where the function has one (its config space is put back, but
+ * for bus mastering).
+ */
+static void mmfd_pci_quiesce(struct mmfd_device *mdev, bool removing)
+{
+	struct pci_dev *pdev = to_pci_dev(mdev->dma_dev);
+
+	pci_clear_master(pdev);
+	if (!removing)
+		return;
+	pci_save_state(pdev);
+	if (!__pci_reset_function_locked(pdev))
+		pci_dbg(pdev, "reset before its DMA buffers are freed\n");
+	pci_restore_state(pdev);
+	pci_clear_master(pdev);
+}
+
+static const struct mmfd_bus_ops mmfd_pci_bus_ops = {
+	.dma_start = mmfd_pci_dma_start,
+	.quiesce = mmfd_pci_quiesce,
+};
+
 static int mmfd_pci_probe(struct pci_dev *pdev,
 			  const struct pci_device_id *id)
 {
@@ -170,12 +217,23 @@ static int mmfd_pci_probe(struct pci_dev *pdev,
 	if (ret)
 		goto disable_device;
 
+	if (pci_dma_bits) {
+		ret = dma_set_mask_and_coherent(&pdev->dev,
+						DMA_BIT_MASK(pci_dma_bits));
+		if (ret) {
+			pci_err(pdev, "cannot use a %u-bit DMA mask\n",
+				pci_dma_bits);
+			goto release_regions;
+		}
+	}
+
 	snprintf(name, sizeof(name), "mmfdev-pci-%s", pci_name(pdev));
-	mdev = mmfd_device_alloc(name, PCI_STD_NUM_BARS);
+	mdev = mmfd_device_alloc(name, PCI_STD_NUM_BARS + pci_dma_buffers);
 	if (IS_ERR(mdev)) {
 		ret = PTR_ERR(mdev);
 		goto release_regions;
 	}
+	mmfd_dma_setup(mdev, &pdev->dev, &mmfd_pci_bus_ops, PCI_STD_NUM_BARS);
 
 	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
 		struct mmfd_region *region = &mdev->regions[bar];
@@ -278,6 +336,12 @@ int mmfd_bus_pci_init(void)
 	ret = mmfd_pci_parse_irq();
 	if (ret)
 		return ret;
+	if (pci_dma_buffers > MMFD_MAX_REGIONS - PCI_STD_NUM_BARS ||
+	    (pci_dma_bits && (pci_dma_bits < 8 || pci_dma_bits > 64))) {
+		pr_err("pci_dma_buffers must be 0 to %d, pci_dma_bits 8 to 64\n",
+		       MMFD_MAX_REGIONS - PCI_STD_NUM_BARS);
+		return -EINVAL;
+	}
 	ret = pci_register_driver(&mmfd_pci_driver);
 	if (ret)
 		return ret;

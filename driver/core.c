@@ -295,6 +295,7 @@ struct mmfd_device *mmfd_device_alloc(const char *name,
 
 	kref_init(&mdev->ref);
 	init_rwsem(&mdev->lock);
+	INIT_LIST_HEAD(&mdev->dma_parked);
 	init_waitqueue_head(&mdev->event_wq);
 	mdev->nr_regions = nr_regions;
 	strscpy(mdev->name, name, sizeof(mdev->name));
@@ -331,6 +332,7 @@ static int mmfd_open(struct inode *inode, struct file *file)
 	}
 
 	kref_get(&mdev->ref);
+	mmfd_dma_open(mdev);
 	file->private_data = mf;
 	/* One address_space per device, whichever node the file came from. */
 	file->f_mapping = mdev->inode->i_mapping;
@@ -341,6 +343,7 @@ static int mmfd_release(struct inode *inode, struct file *file)
 {
 	struct mmfd_file *mf = file->private_data;
 
+	mmfd_dma_last_close(mf->mdev);
 	mmfd_device_put(mf->mdev);
 	kfree(mf);
 	return 0;
@@ -628,6 +631,9 @@ static long mmfd_ioctl_device_info(struct mmfd_device *mdev,
 	info.page_size = PAGE_SIZE;
 	info.num_events = mdev->nr_events;
 	strscpy(info.name, mdev->name, sizeof(info.name));
+	down_read(&mdev->lock);
+	mmfd_dma_fill_device_info(mdev, &info);
+	up_read(&mdev->lock);
 
 	return mmfd_argsz_out(arg, &info, sizeof(info));
 }
@@ -755,6 +761,11 @@ static long mmfd_ioctl(struct file *file, unsigned int cmd,
 		return mmfd_ioctl_region_info(mdev, argp);
 	case MMFDEV_IOC_MAPPING_INFO:
 		return mmfd_ioctl_mapping_info(mdev, argp);
+	case MMFDEV_IOC_DMA_ALLOC:
+	case MMFDEV_IOC_DMA_FREE:
+	case MMFDEV_IOC_DMA_INFO:
+	case MMFDEV_IOC_DMA_SYNC:
+		return mmfd_dma_ioctl(mdev, file, cmd, argp);
 	default:
 		return mmfd_events_ioctl(file->private_data, file, cmd, argp);
 	}
@@ -788,6 +799,7 @@ static const char *const mmfd_kind_names[] = {
 	[MMFDEV_REGION_KIND_MMIO] = "mmio",
 	[MMFDEV_REGION_KIND_RESERVED] = "reserved",
 	[MMFDEV_REGION_KIND_IOPORT] = "ioport",
+	[MMFDEV_REGION_KIND_DMA] = "dma",
 };
 
 /*
@@ -834,9 +846,21 @@ static ssize_t events_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(events);
 
+/* /sys/class/misc/<node>/dma: see mmfd_dma_show(). */
+static ssize_t dma_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	struct miscdevice *misc = dev_get_drvdata(dev);
+
+	return mmfd_dma_show(container_of(misc, struct mmfd_device, misc),
+			     buf);
+}
+static DEVICE_ATTR_RO(dma);
+
 static struct attribute *mmfd_attrs[] = {
 	&dev_attr_regions.attr,
 	&dev_attr_events.attr,
+	&dev_attr_dma.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(mmfd);
@@ -882,6 +906,8 @@ static void mmfd_device_unregister(struct mmfd_device *mdev)
 	down_write(&mdev->lock);
 	mdev->dead = true;
 	unmap_mapping_range(mdev->inode->i_mapping, 0, 0, 1);
+	/* No DMA buffer is freed before the device stops reaching it. */
+	mmfd_dma_unregister(mdev);
 	mmfd_regions_release(mdev, false);
 	up_write(&mdev->lock);
 	/* Every waiter sees dead and returns -ENODEV. */

@@ -17,6 +17,7 @@
 #include <linux/fs.h>
 #include <linux/interrupt.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mm_types.h>
 #include <linux/poll.h>
@@ -201,6 +202,19 @@ struct mmfd_event {
 };
 
 /**
+ * struct mmfd_bus_ops - what the bus glue does for DMA buffers
+ * @dma_start:	let the device master the bus: a buffer was allocated, or
+ *		a file opened a device that had been quiesced
+ * @quiesce:	stop the device's DMA before its buffers are freed (bus
+ *		mastering off); with @removing, the device is leaving its
+ *		bus under its device lock, and is also reset where it can be
+ */
+struct mmfd_bus_ops {
+	void (*dma_start)(struct mmfd_device *mdev);
+	void (*quiesce)(struct mmfd_device *mdev, bool removing);
+};
+
+/**
  * struct mmfd_device - one /dev node and its regions
  * @ref:	an open file holds a reference, so does the bus glue until
  *		mmfd_device_remove()
@@ -214,6 +228,17 @@ struct mmfd_event {
  * @event_wq:	every event wakes it; waiters check their own lines
  * @nr_events:	number of entries in @events
  * @events:	the event lines: the glue's interrupts, then doorbells
+ * @nr_open:	open files, under @lock for writing
+ * @dma_dev:	the device DMA buffers are for, or NULL: none (dma.c)
+ * @bus_ops:	the glue's DMA operations, or NULL
+ * @dma_first:	the first region slot for DMA buffers
+ * @dma_quota:	bytes of DMA buffers the device may hold
+ * @dma_used:	bytes it holds, parked ones included
+ * @dma_live:	buffers in slots
+ * @dma_active:	bus mastering is on for DMA buffers (not quiesced)
+ * @dma_quiesced: quiesced since the last open; the next open lets the
+ *		device master the bus again (its MSIs need that too)
+ * @dma_parked:	freed buffers waiting for the device to be quiesced
  * @nr_regions:	number of entries in @regions
  * @regions:	the region table, indexed by region number
  */
@@ -228,6 +253,16 @@ struct mmfd_device {
 	wait_queue_head_t event_wq;
 	unsigned int nr_events;
 	struct mmfd_event *events;
+	unsigned int nr_open;
+	struct device *dma_dev;
+	const struct mmfd_bus_ops *bus_ops;
+	unsigned int dma_first;
+	u64 dma_quota;
+	u64 dma_used;
+	unsigned int dma_live;
+	bool dma_active;
+	bool dma_quiesced;
+	struct list_head dma_parked;
 	unsigned int nr_regions;
 	struct mmfd_region regions[] __counted_by(nr_regions);
 };
@@ -284,6 +319,36 @@ __poll_t mmfd_events_poll(struct mmfd_file *mf, struct file *file,
 long mmfd_events_ioctl(struct mmfd_file *mf, struct file *file,
 		       unsigned int cmd, void __user *arg);
 ssize_t mmfd_events_show(struct mmfd_device *mdev, char *buf);
+
+/* DMA buffers: the device's table of them (dma.c) */
+void mmfd_dma_setup(struct mmfd_device *mdev, struct device *dev,
+		    const struct mmfd_bus_ops *ops, unsigned int first);
+long mmfd_dma_ioctl(struct mmfd_device *mdev, struct file *file,
+		    unsigned int cmd, void __user *arg);
+void mmfd_dma_fill_device_info(struct mmfd_device *mdev,
+			       struct mmfdev_device_info *info);
+void mmfd_dma_open(struct mmfd_device *mdev);
+void mmfd_dma_last_close(struct mmfd_device *mdev);
+void mmfd_dma_unregister(struct mmfd_device *mdev);
+ssize_t mmfd_dma_show(struct mmfd_device *mdev, char *buf);
+
+/* DMA buffers, the region kind (region_dma.c) */
+struct mmfd_dma_buf;
+bool mmfd_dma_iommu_translates(struct device *dev);
+void mmfd_region_dma_slot_init(struct mmfd_region *region, unsigned int n);
+bool mmfd_region_is_dma_slot(const struct mmfd_region *region);
+bool mmfd_region_is_dma(const struct mmfd_region *region);
+int mmfd_region_dma_init(struct mmfd_region *region, struct device *dev,
+			 u32 kind, u64 size);
+int mmfd_region_dma_sync(struct mmfd_region *region, u32 flags, u64 off,
+			 u64 len);
+void mmfd_region_dma_info(struct mmfd_region *region,
+			  struct mmfdev_dma_info *info,
+			  struct mmfdev_dma_segment *segs, u32 room);
+u64 mmfd_region_dma_park(struct mmfd_region *region,
+			 struct list_head *parked, unsigned int n);
+u64 mmfd_dma_reap(struct list_head *parked);
+void mmfd_dma_buf_put(struct mmfd_dma_buf *buf);
 
 /* Region kinds (region_*.c) */
 void mmfd_region_ram_exit(void);
