@@ -37,7 +37,9 @@
 static const char *node = MMFDEV_DEFAULT_PATH;
 
 /* The ABI is the same on every arch: these numbers must never change. */
-_Static_assert(sizeof(struct mmfdev_device_info) == 56, "device_info size");
+_Static_assert(sizeof(struct mmfdev_device_info) == 80, "device_info size");
+_Static_assert(offsetof(struct mmfdev_device_info, dma_mask) == 56,
+	       "device_info.dma_mask");
 _Static_assert(offsetof(struct mmfdev_device_info, page_size) == 16,
 	       "device_info.page_size");
 _Static_assert(offsetof(struct mmfdev_device_info, name) == 24,
@@ -133,7 +135,8 @@ static int vma_has_flag(void *addr, const char *flag)
 /* The same layout on every lane, checked where it runs too. */
 TEST(abi_layout)
 {
-	EXPECT_EQ(56, sizeof(struct mmfdev_device_info));
+	EXPECT_EQ(80, sizeof(struct mmfdev_device_info));
+	EXPECT_EQ(56, offsetof(struct mmfdev_device_info, dma_mask));
 	EXPECT_EQ(104, sizeof(struct mmfdev_region_info));
 	EXPECT_EQ(72, offsetof(struct mmfdev_region_info, cache_offset));
 	EXPECT_EQ(48, sizeof(struct mmfdev_mapping_info));
@@ -233,12 +236,32 @@ TEST_F(dev, ioctl_short_argsz)
 		EXPECT_EQ(-1, ioctl(self->fd, MMFDEV_IOC_REGION_INFO, &rinfo));
 		EXPECT_EQ(EINVAL, errno);
 	}
-	dinfo.argsz = sizeof(dinfo) - 1;
+	/* The first version of the structure ended with its name. */
+	dinfo.argsz = offsetof(struct mmfdev_device_info, dma_mask) - 1;
 	EXPECT_EQ(-1, ioctl(self->fd, MMFDEV_IOC_DEVICE_INFO, &dinfo));
 	EXPECT_EQ(EINVAL, errno);
 	rinfo.argsz = sizeof(rinfo) - 1;
 	EXPECT_EQ(-1, ioctl(self->fd, MMFDEV_IOC_REGION_INFO, &rinfo));
 	EXPECT_EQ(EINVAL, errno);
+}
+
+/*
+ * A caller built before the DMA fields gets the structure it knows, and
+ * learns the kernel's size from argsz.
+ */
+TEST_F(dev, ioctl_older_argsz)
+{
+	unsigned char buf[sizeof(struct mmfdev_device_info)];
+	struct mmfdev_device_info *info = (void *)buf;
+	size_t old = offsetof(struct mmfdev_device_info, dma_mask), i;
+
+	memset(buf, 0xa5, sizeof(buf));
+	info->argsz = old;
+	ASSERT_EQ(0, ioctl(self->fd, MMFDEV_IOC_DEVICE_INFO, info));
+	EXPECT_EQ(sizeof(*info), info->argsz);
+	EXPECT_STREQ("mmfdev", info->name);
+	for (i = old; i < sizeof(buf); i++)
+		ASSERT_EQ(0xa5, buf[i]) TH_LOG("byte %zu written", i);
 }
 
 /* A newer caller's larger struct: the kernel fills what it knows only. */
