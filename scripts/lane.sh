@@ -38,11 +38,15 @@ x86_64)
 	deb_arch=amd64 triple=x86_64-linux-gnu cross= karch=x86
 	qemu=qemu-system-x86_64 console=ttyS0
 	qemu_args=(-M q35 -cpu max)
+	# edu's DMA engine reaches 28 bits, and x86 has RAM there.
+	edu=edu dma_options=pci_dma_bits=28
 	;;
 arm64)
 	deb_arch=arm64 triple=aarch64-linux-gnu cross=aarch64-linux-gnu-
 	karch=arm64 qemu=qemu-system-aarch64 console=ttyAMA0
 	qemu_args=(-M virt -cpu cortex-a76)
+	# virt's RAM starts at 1 GiB: widen edu's engine to the PCI default.
+	edu=edu,dma_mask=0xffffffff dma_options=
 	;;
 *)
 	die "lane $lane: unknown arch $arch"
@@ -372,7 +376,9 @@ build_initramfs() {
 #  ivshmem-plain (1af4:1110): BAR0 = 256 bytes of registers, BAR2 = the
 #    host file below, so the host can check what the guest wrote;
 #  pci-testdev (1b36:0005): BAR0 MMIO and BAR1 I/O ports.
-MODULE_OPTIONS="pci_ids=1234:11e8,1af4:1110,1b36:0005"
+# edu's DMA engine also moves data in and out of mmfdev's DMA buffers,
+# with the DMA mask set above for its reach.
+MODULE_OPTIONS="pci_ids=1234:11e8,1af4:1110,1b36:0005 $dma_options"
 IVSHMEM_SIZE=$((64 << 20))
 IVSHMEM_GUEST_AT=$((64 << 10))
 
@@ -460,6 +466,12 @@ prepare_dtb() {
 			mmfdev,shared;
 		};
 
+		/* No registers: DMA buffers only, for a platform device. */
+		dmabuf {
+			compatible = "mmfdev,device";
+			mmfdev,dma-buffers = <4>;
+		};
+
 		mmfdev@7fc00000 {
 			compatible = "mmfdev,device";
 			reg = <0x0 0x7fc00000 0x0 0xc000>,
@@ -488,7 +500,7 @@ boot_once() {
 	timeout "$t" "$qemu" "${qemu_args[@]}" -accel "$accel" -smp 2 -m "$GUEST_MEM" \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-serial "file:$LOG" -kernel "$VMLINUZ" -initrd "$INITRD" \
-		"${DTB_ARGS[@]}" -device edu -device pci-testdev \
+		"${DTB_ARGS[@]}" -device "$edu" -device pci-testdev \
 		-object "memory-backend-file,id=ivshm,share=on,mem-path=$IVSHMEM_FILE,size=$IVSHMEM_SIZE" \
 		-device ivshmem-plain,memdev=ivshm \
 		-append "console=$console panic=-1 loglevel=3 $APPEND" </dev/null >&2 ||
