@@ -36,7 +36,8 @@
 #include "edu.h"
 
 #define EDU_DMA_BUF		0x40000	/* edu's own 4 KiB buffer */
-#define EDU_DMA_LEN		4096
+/* edu refuses (and QEMU aborts on) a range that ends at its buffer's end. */
+#define EDU_DMA_LEN		2048
 #define EDU_DMA_CMD_START	0x1
 #define EDU_DMA_CMD_TO_RAM	0x2
 #define EDU_DMA_CMD_IRQ		0x4
