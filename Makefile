@@ -20,7 +20,7 @@
 #                        add/build/install (DKMS_ARGS, e.g. -k RELEASE)
 #   make dkms-remove     dkms remove --all, and the sources from /usr/src
 
-VERSION		:= 1.3.0
+VERSION		:= 1.4.0
 SOVERSION	:= 1
 
 KDIR		?= /lib/modules/$(shell uname -r)/build
@@ -59,7 +59,7 @@ LIB_LDFLAGS	?=
 LIB_CFLAGS	:= $(BASE_CFLAGS) -fPIC -fvisibility=hidden \
 		   -DMMFDEV_VERSION='"$(VERSION)"'
 
-LIB_SRCS	:= lib/mmfdev.c lib/io.c lib/events.c lib/abi.c
+LIB_SRCS	:= lib/mmfdev.c lib/io.c lib/events.c lib/dma.c lib/abi.c
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB_SO		:= $(BUILD)/lib/libmmfdev.so
 LIB_A		:= $(BUILD)/lib/libmmfdev.a
