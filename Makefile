@@ -190,7 +190,7 @@ tools: $(MMFCTL)
 
 # One file per command family, and the files they share (tools/mmfctl/).
 MMFCTL_SRCS	:= mmfctl.c common.c cmd_list.c cmd_mem.c cmd_event.c \
-		   $(MMFCTL_MODULE)
+		   cmd_dma.c $(MMFCTL_MODULE)
 MMFCTL_OBJS	:= $(MMFCTL_SRCS:%.c=$(BUILD)/tools/obj/%.o)
 
 $(BUILD)/tools/obj/%.o: tools/mmfctl/%.c tools/mmfctl/mmfctl.h \
