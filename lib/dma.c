@@ -64,9 +64,9 @@ static int check_buffer(const struct mmfdev *dev, unsigned int index)
 MMFDEV_API int mmfdev_get_dma_limits(struct mmfdev *dev, uint64_t *mask,
 				     uint64_t *quota, uint64_t *used)
 {
-	const size_t known = offsetof(struct mmfdev_device_info, dma_used) +
-			     sizeof(((struct mmfdev_device_info *)0)->dma_used);
 	struct mmfdev_device_info info;
+	const size_t known = offsetof(struct mmfdev_device_info, dma_used) +
+			     sizeof(info.dma_used);
 	int ret;
 
 	ret = check_dma(dev);
