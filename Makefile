@@ -147,10 +147,12 @@ $(BUILD)/tests/%_test: tests/%_test.c tests/common.h tests/edu.h $(TEST_COMMON) 
 	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_COMMON) \
 		$(LIB_A) $(TEST_LIBS)
 
+# lib_test puts a fake module behind the library's ioctl() and realpath().
 $(BUILD)/tests/lib_test: tests/lib_test.c $(LIB_A) \
 		$(KSFT_DIR)/kselftest_harness.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB_A)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB_A) \
+		-Wl,--wrap=ioctl,--wrap=realpath
 
 install: lib install-tools
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
