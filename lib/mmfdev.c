@@ -23,6 +23,7 @@
 
 struct mmfdev {
 	int fd;
+	unsigned int flags;
 	unsigned int num_regions;
 	unsigned int num_events;
 	size_t page_size;
@@ -100,6 +101,7 @@ MMFDEV_API int mmfdev_open(const char *path, unsigned int flags,
 		goto err_close_fd;
 	}
 
+	dev->flags = info.flags;
 	dev->num_regions = info.num_regions;
 	dev->num_events = info.num_events;
 	dev->page_size = info.page_size;
@@ -157,6 +159,11 @@ MMFDEV_API unsigned int mmfdev_get_num_events(const struct mmfdev *dev)
 MMFDEV_API size_t mmfdev_get_page_size(const struct mmfdev *dev)
 {
 	return dev ? dev->page_size : 0;
+}
+
+MMFDEV_API unsigned int mmfdev_get_device_flags(const struct mmfdev *dev)
+{
+	return dev ? dev->flags : 0;
 }
 
 /* Ask the kernel about region @index; no caching, the kernel owns it. */

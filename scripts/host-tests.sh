@@ -53,7 +53,10 @@ run "mmfctl: usage errors exit 1" sh -c "
 	set -e; $(declare -f exits)
 	exits 1 $mmfctl; exits 1 $mmfctl frob; exits 1 $mmfctl list x
 	exits 1 $mmfctl peek d r 0x; exits 1 $mmfctl peek d r 18446744073709551616
-	exits 1 $mmfctl poke -w 8 d r 0 256; exits 1 $mmfctl dump --width 3 d r"
+	exits 1 $mmfctl poke -w 8 d r 0 256; exits 1 $mmfctl dump --width 3 d r
+	exits 1 $mmfctl dma; exits 1 $mmfctl dma alloc d bogus 1M
+	exits 1 $mmfctl dma alloc d streaming 1Q
+	exits 1 $mmfctl dma sync --to-device d 0"
 run "mmfctl: a missing device exits 2 and names ENOENT" sh -c "
 	$(declare -f exits); exits 2 $mmfctl info mmfdev-none &&
 	$mmfctl info mmfdev-none 2>&1 | grep -qx 'mmfctl: info: /dev/mmfdev-none: No such file or directory (ENOENT)'"
@@ -135,6 +138,8 @@ run "lib/abi.c fails the build when a region flag drifts from the uapi" \
 	abi_drift_fails 's/^\(#define MMFDEV_REGION_SHARED\t\).*/\1(1U << 5)/'
 run "lib/abi.c fails the build when a cache mode drifts from the uapi" \
 	abi_drift_fails 's/^\(#define MMFDEV_CACHE_WB\t\t\).*/\14/'
+run "lib/abi.c fails the build when a DMA sync flag drifts from the uapi" \
+	abi_drift_fails 's/^\(#define MMFDEV_DMA_FOR_CPU\t\).*/\1(1U << 4)/'
 
 run "soname is libmmfdev.so.1" \
 	sh -c "readelf -d $so | grep -q 'SONAME.*libmmfdev.so.1\]'"

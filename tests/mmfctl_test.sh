@@ -114,6 +114,45 @@ if grep -q "^Try 'mmfctl peek --help'.\$" "$T/err"; then
 else
 	fail "a usage error points to the command's --help"
 fi
+helps=0
+for s in alloc free info sync; do
+	run "$M" dma "$s" --help
+	if [ "$rc" = 0 ] && grep -q "^Usage: mmfctl dma $s " "$T/out"; then
+		helps=$((helps + 1))
+	else
+		echo "#   dma $s --help: exit status $rc"
+	fi
+done
+if [ "$helps" = 4 ]; then
+	pass "--help of each dma subcommand exits 0"
+else
+	fail "--help of each dma subcommand exits 0 ($helps of 4)"
+fi
+expect 1 "dma without a subcommand is a usage error" "$M" dma
+expect 1 "an unknown dma subcommand is a usage error" "$M" dma frobnicate
+expect 1 "dma alloc of an unknown kind is a usage error" \
+	"$M" dma alloc mmfdev bogus 1M
+expect 1 "dma alloc of a size with junk is a usage error" \
+	"$M" dma alloc mmfdev streaming 1Q
+expect 1 "dma alloc of a size past 64 bits is a usage error" \
+	"$M" dma alloc mmfdev streaming 17179869184G
+expect 1 "dma free of an index past 32 bits is a usage error" \
+	"$M" dma free mmfdev 0x100000000
+expect 1 "dma sync without a direction is a usage error" \
+	"$M" dma sync --for-cpu mmfdev 0
+expect 1 "dma sync without a side is a usage error" \
+	"$M" dma sync --to-device mmfdev 0
+expect 1 "dma sync with two directions is a usage error" \
+	"$M" dma sync --to-device --from-device --for-device mmfdev 0
+expect 1 "dma sync of 0 bytes is a usage error" \
+	"$M" dma sync --from-device --for-cpu --length 0 mmfdev 0
+expect 1 "dma info with too many arguments is a usage error" \
+	"$M" dma info mmfdev 0 1
+if grep -q "^Try 'mmfctl dma info --help'.\$" "$T/err"; then
+	pass "a dma usage error points to the subcommand's --help"
+else
+	fail "a dma usage error points to the subcommand's --help"
+fi
 
 # --- errors from the system -------------------------------------------------
 expect_err 2 ENOENT "a missing device exits 2, naming ENOENT" \
@@ -129,6 +168,10 @@ expect_err 2 ENOENT "a missing region exits 2, naming ENOENT" \
 	"$M" peek /dev/mmfdev no-such-region 0
 expect_err 2 ENXIO "a range past the region's end exits 2, naming ENXIO" \
 	"$M" dump mmfdev ram 0x100000000
+expect_err 2 EOPNOTSUPP "dma alloc on the RAM node exits 2 (EOPNOTSUPP)" \
+	"$M" dma alloc mmfdev streaming 1M
+expect_err 2 EOPNOTSUPP "dma info on the RAM node exits 2 (EOPNOTSUPP)" \
+	"$M" dma info mmfdev
 
 # --- list and info ----------------------------------------------------------
 ram_size=$(awk '$2 == "ram" { print $4 }' /sys/class/misc/mmfdev/regions)

@@ -54,13 +54,18 @@ extern "C" {
  *   mmfdev_region_free();
  * - struct mmfdev_event: a snapshot of one event line's description, from
  *   mmfdev_event_get() or mmfdev_event_find(); free it with
- *   mmfdev_event_free().
+ *   mmfdev_event_free();
+ * - struct mmfdev_dma_desc: a snapshot of one DMA buffer's description,
+ *   its segments included, from mmfdev_dma_describe(); free it with
+ *   mmfdev_dma_desc_free().
  */
 struct mmfdev;
 
 struct mmfdev_region;
 
 struct mmfdev_event;
+
+struct mmfdev_dma_desc;
 
 /**
  * MMFDEV_OPEN_RDONLY - mmfdev_open() flag: open the device read-only
@@ -92,6 +97,12 @@ struct mmfdev_event;
  * MMFDEV_REGION_IOPORT - region kind: I/O ports, listed only
  */
 #define MMFDEV_REGION_IOPORT	4
+/**
+ * MMFDEV_REGION_DMA - region kind: a DMA buffer, from mmfdev_dma_alloc()
+ *
+ * Since: 1.4
+ */
+#define MMFDEV_REGION_DMA	5
 
 /*
  * Region flags, from mmfdev_region_get_flags().  Each equals its
@@ -122,6 +133,15 @@ struct mmfdev_event;
  * That driver may change the registers under your mapping.
  */
 #define MMFDEV_REGION_SHARED	(1U << 4)
+/**
+ * MMFDEV_REGION_DMA_SYNC - region flag: a DMA buffer whose CPU and device
+ * views differ until synced
+ *
+ * Call mmfdev_dma_sync() around every transfer.
+ *
+ * Since: 1.4
+ */
+#define MMFDEV_REGION_DMA_SYNC	(1U << 5)
 
 /*
  * Cache modes, from mmfdev_region_get_cache_modes() and friends.  Each
@@ -239,6 +259,130 @@ struct mmfdev_event;
  */
 #define MMFDEV_EVENT_BIT(index)	((uint64_t)1 << (index))
 
+/*
+ * Device flags, from mmfdev_get_device_flags().  They equal
+ * MMFDEV_DEVICE_FLAG_DMA, _IOMMU and _DMA_COHERENT of <linux/mmfdev.h>.
+ */
+
+/**
+ * MMFDEV_DEVICE_DMA - device flag: the device can have DMA buffers (PCI
+ * devices and device-tree nodes)
+ *
+ * Since: 1.4
+ */
+#define MMFDEV_DEVICE_DMA	(1U << 0)
+/**
+ * MMFDEV_DEVICE_IOMMU - device flag: an IOMMU translates the device's DMA,
+ * so its bus addresses are IOVAs
+ *
+ * Since: 1.4
+ */
+#define MMFDEV_DEVICE_IOMMU	(1U << 1)
+/**
+ * MMFDEV_DEVICE_DMA_COHERENT - device flag: the device's DMA is
+ * cache-coherent with the CPUs
+ *
+ * Since: 1.4
+ */
+#define MMFDEV_DEVICE_DMA_COHERENT	(1U << 2)
+
+/*
+ * DMA buffer kinds, for mmfdev_dma_alloc() and from
+ * mmfdev_dma_desc_get_kind().  Each equals its MMFDEV_DMA_KIND_*
+ * counterpart in <linux/mmfdev.h>.
+ */
+
+/**
+ * MMFDEV_DMA_COHERENT - DMA kind: CPU and device always agree
+ *
+ * Write-back on a coherent device, write-combined on another one.  Its
+ * mappings are not for O_DIRECT and other users of get_user_pages().
+ *
+ * Since: 1.4
+ */
+#define MMFDEV_DMA_COHERENT	1
+/**
+ * MMFDEV_DMA_STREAMING - DMA kind: cached pages, scattered; each transfer
+ * needs mmfdev_dma_sync()
+ *
+ * The device sees one or more segments.
+ *
+ * Since: 1.4
+ */
+#define MMFDEV_DMA_STREAMING	2
+/**
+ * MMFDEV_DMA_CONTIGUOUS - DMA kind: as MMFDEV_DMA_STREAMING, but the device
+ * sees one segment
+ *
+ * Since: 1.4
+ */
+#define MMFDEV_DMA_CONTIGUOUS	3
+
+/*
+ * Flags for mmfdev_dma_sync(): one direction and one side.  Each equals
+ * its MMFDEV_DMA_SYNC_* counterpart in <linux/mmfdev.h>.
+ */
+
+/**
+ * MMFDEV_DMA_TO_DEVICE - mmfdev_dma_sync() direction: the CPU wrote, the
+ * device reads
+ *
+ * Since: 1.4
+ */
+#define MMFDEV_DMA_TO_DEVICE	(1U << 0)
+/**
+ * MMFDEV_DMA_FROM_DEVICE - mmfdev_dma_sync() direction: the device wrote,
+ * the CPU reads
+ *
+ * Since: 1.4
+ */
+#define MMFDEV_DMA_FROM_DEVICE	(1U << 1)
+/**
+ * MMFDEV_DMA_BIDIRECTIONAL - mmfdev_dma_sync() direction: both ways
+ *
+ * Since: 1.4
+ */
+#define MMFDEV_DMA_BIDIRECTIONAL	(MMFDEV_DMA_TO_DEVICE | \
+					 MMFDEV_DMA_FROM_DEVICE)
+/**
+ * MMFDEV_DMA_FOR_CPU - mmfdev_dma_sync() side: the CPU is about to use the
+ * range
+ *
+ * Since: 1.4
+ */
+#define MMFDEV_DMA_FOR_CPU	(1U << 2)
+/**
+ * MMFDEV_DMA_FOR_DEVICE - mmfdev_dma_sync() side: the device is about to
+ * use the range
+ *
+ * Since: 1.4
+ */
+#define MMFDEV_DMA_FOR_DEVICE	(1U << 3)
+
+/*
+ * DMA buffer flags, from mmfdev_dma_desc_get_flags().  They equal
+ * MMFDEV_DMA_INFO_SYNC, _CONTIGUOUS and _IOMMU of <linux/mmfdev.h>.
+ */
+
+/**
+ * MMFDEV_DMA_F_SYNC - DMA buffer flag: transfers need mmfdev_dma_sync()
+ *
+ * Since: 1.4
+ */
+#define MMFDEV_DMA_F_SYNC	(1U << 0)
+/**
+ * MMFDEV_DMA_F_CONTIGUOUS - DMA buffer flag: the device sees one segment
+ *
+ * Since: 1.4
+ */
+#define MMFDEV_DMA_F_CONTIGUOUS	(1U << 1)
+/**
+ * MMFDEV_DMA_F_IOMMU - DMA buffer flag: the bus addresses are IOVAs
+ *
+ * Since: 1.4
+ */
+#define MMFDEV_DMA_F_IOMMU	(1U << 2)
+
 /**
  * mmfdev_open() - open an mmfdev device node
  * @path:	the node, or NULL for MMFDEV_DEFAULT_PATH
@@ -332,6 +476,19 @@ MMFDEV_API unsigned int mmfdev_get_num_events(const struct mmfdev *dev);
 MMFDEV_API size_t mmfdev_get_page_size(const struct mmfdev *dev);
 
 /**
+ * mmfdev_get_device_flags() - what the device can do
+ * @dev:	the handle
+ *
+ * The flags do not change while the device lives: they are read at open.
+ *
+ * Since: 1.4
+ *
+ * Return: the MMFDEV_DEVICE_* flags (_DMA, _IOMMU, _DMA_COHERENT), or'ed
+ * together; 0 if the module predates DMA buffers, or if @dev is NULL.
+ */
+MMFDEV_API unsigned int mmfdev_get_device_flags(const struct mmfdev *dev);
+
+/**
  * mmfdev_region_get() - describe one region
  * @dev:	the handle
  * @index:	region number, below mmfdev_get_num_regions()
@@ -384,7 +541,7 @@ mmfdev_region_get_name(const struct mmfdev_region *region);
  * @region:	the snapshot; not NULL
  *
  * Return: an MMFDEV_REGION_* kind: MMFDEV_REGION_NONE, _RAM, _MMIO,
- * _RESERVED or _IOPORT.
+ * _RESERVED, _IOPORT or _DMA.
  */
 MMFDEV_API unsigned int
 mmfdev_region_get_kind(const struct mmfdev_region *region);
@@ -394,7 +551,7 @@ mmfdev_region_get_kind(const struct mmfdev_region *region);
  * @region:	the snapshot; not NULL
  *
  * Return: the MMFDEV_REGION_* flags of the region (_READ, _WRITE, _MMAP,
- * _SIZED, _SHARED), or'ed together.
+ * _SIZED, _SHARED, _DMA_SYNC), or'ed together.
  */
 MMFDEV_API unsigned int
 mmfdev_region_get_flags(const struct mmfdev_region *region);
@@ -896,6 +1053,233 @@ MMFDEV_API int mmfdev_event_bind_eventfd(struct mmfdev *dev,
  */
 MMFDEV_API int mmfdev_event_eventfd(struct mmfdev *dev, unsigned int index,
 				    int *efdp);
+
+/**
+ * DOC: DMA buffers
+ *
+ * A PCI device or a device-tree node (MMFDEV_DEVICE_DMA) can have buffers
+ * that the device itself reaches.  mmfdev_dma_alloc() makes one in a free
+ * region slot: a region of kind MMFDEV_REGION_DMA, which maps, reads and
+ * writes like any region.  mmfdev_dma_describe() tells what the device
+ * sees of it: its bus address and segments, inside the device's DMA mask,
+ * through its IOMMU if one translates for it.
+ *
+ * A buffer belongs to the device, not to the handle: it lasts until
+ * mmfdev_dma_free(), until the last file of the device is closed (by every
+ * process), or until the device goes away.
+ *
+ * A buffer with MMFDEV_REGION_DMA_SYNC (MMFDEV_DMA_F_SYNC) needs
+ * mmfdev_dma_sync() around every transfer: MMFDEV_DMA_TO_DEVICE |
+ * MMFDEV_DMA_FOR_DEVICE after the CPU wrote and before the device reads,
+ * MMFDEV_DMA_FROM_DEVICE | MMFDEV_DMA_FOR_CPU after the device wrote and
+ * before the CPU reads.  Other buffers take it too, for free.
+ *
+ * The DMA calls are checked against the flags the device reported at
+ * open, so that a module older than DMA buffers never sees their ioctls.
+ *
+ * Since: 1.4
+ */
+
+/**
+ * mmfdev_get_dma_limits() - the device's DMA mask, quota and use, now
+ * @dev:	the handle
+ * @mask:	on success, the addresses the device can reach, as its DMA
+ *		mask; may be NULL
+ * @quota:	on success, the bytes of DMA buffers the device may hold at
+ *		once; may be NULL
+ * @used:	on success, the bytes it holds now, freed buffers that wait
+ *		for the device to be quiesced included; may be NULL
+ *
+ * Asks the kernel each time: @used changes as buffers come and go.
+ *
+ * Since: 1.4
+ *
+ * Return: 0, or -EINVAL (@dev NULL), -EOPNOTSUPP (the device cannot have
+ * DMA buffers, or its module predates them), -ENODEV (the device is gone)
+ * or another negative errno of the ioctl.
+ */
+MMFDEV_API int mmfdev_get_dma_limits(struct mmfdev *dev, uint64_t *mask,
+				     uint64_t *quota, uint64_t *used);
+
+/**
+ * mmfdev_dma_alloc() - allocate a DMA buffer of the device
+ * @dev:	the handle, open for writing
+ * @kind:	MMFDEV_DMA_COHERENT, MMFDEV_DMA_STREAMING or
+ *		MMFDEV_DMA_CONTIGUOUS
+ * @size:	bytes, a non-zero multiple of mmfdev_get_page_size()
+ * @index:	on success, the new buffer's region number
+ *
+ * The buffer is zeroed.  It belongs to the device: it outlives
+ * mmfdev_close() of @dev as long as another file of the device is open.
+ *
+ * Since: 1.4
+ *
+ * Return: 0, or -EINVAL (NULL argument, unknown @kind, @size zero or not a
+ * page multiple), -EOPNOTSUPP (the device cannot have DMA buffers: the RAM
+ * node, phys= ranges), -EBADF (@dev was opened MMFDEV_OPEN_RDONLY), -ENOSPC
+ * (no free region slot, or the device's quota would be exceeded), -ENOMEM
+ * (no such memory that the device can reach), -E2BIG (@size beyond what a
+ * region holds), -ENODEV (the device is gone) or another negative errno of
+ * the ioctl.
+ */
+MMFDEV_API int mmfdev_dma_alloc(struct mmfdev *dev, unsigned int kind,
+				uint64_t size, unsigned int *index);
+
+/**
+ * mmfdev_dma_free() - free a DMA buffer
+ * @dev:	the handle, open for writing
+ * @index:	the buffer's region number
+ *
+ * Every mapping of the buffer, in every process, is revoked: an access
+ * gets SIGBUS.  The region slot is free again at once; the memory goes
+ * back once the device can no longer reach it.
+ *
+ * Since: 1.4
+ *
+ * Return: 0, or -EINVAL (@dev NULL, @index is not a DMA buffer),
+ * -EOPNOTSUPP (the device cannot have DMA buffers), -EBADF (@dev was
+ * opened MMFDEV_OPEN_RDONLY), -ENODEV (the device is gone) or another
+ * negative errno of the ioctl.
+ */
+MMFDEV_API int mmfdev_dma_free(struct mmfdev *dev, unsigned int index);
+
+/**
+ * mmfdev_dma_sync() - hand a range of a DMA buffer to the CPU or the device
+ * @dev:	the handle
+ * @index:	the buffer's region number
+ * @flags:	one direction, MMFDEV_DMA_TO_DEVICE, MMFDEV_DMA_FROM_DEVICE or
+ *		MMFDEV_DMA_BIDIRECTIONAL, or'ed with one side,
+ *		MMFDEV_DMA_FOR_CPU or MMFDEV_DMA_FOR_DEVICE
+ * @offset:	start of the range in the buffer, in bytes
+ * @length:	bytes in the range, not 0
+ *
+ * Before the device reads what the CPU wrote: MMFDEV_DMA_TO_DEVICE |
+ * MMFDEV_DMA_FOR_DEVICE.  After the device wrote, before the CPU reads:
+ * MMFDEV_DMA_FROM_DEVICE | MMFDEV_DMA_FOR_CPU.
+ *
+ * Since: 1.4
+ *
+ * Return: 0, or -EINVAL (@dev NULL, bad @flags, @length 0, the range
+ * outside the buffer or wrapping, @index is not a DMA buffer), -EOPNOTSUPP
+ * (the device cannot have DMA buffers), -ENODEV (the device is gone) or
+ * another negative errno of the ioctl.
+ */
+MMFDEV_API int mmfdev_dma_sync(struct mmfdev *dev, unsigned int index,
+			       unsigned int flags, uint64_t offset,
+			       uint64_t length);
+
+/**
+ * mmfdev_dma_describe() - describe a DMA buffer, all its segments included
+ * @dev:	the handle
+ * @index:	the buffer's region number
+ * @descp:	on success, a snapshot; free it with mmfdev_dma_desc_free()
+ *
+ * Since: 1.4
+ *
+ * Return: 0, or -EINVAL (NULL argument, @index is not a DMA buffer),
+ * -EOPNOTSUPP (the device cannot have DMA buffers), -ENOMEM, -EAGAIN (the
+ * buffer's segments kept changing while they were read: it was freed and
+ * another one allocated in its slot, again and again), -ENODEV (the
+ * device is gone) or another negative errno of the ioctl.
+ */
+MMFDEV_API int mmfdev_dma_describe(struct mmfdev *dev, unsigned int index,
+				   struct mmfdev_dma_desc **descp);
+
+/**
+ * mmfdev_dma_desc_free() - free a DMA buffer snapshot; NULL does nothing
+ * @desc:	the snapshot, or NULL
+ *
+ * Since: 1.4
+ */
+MMFDEV_API void mmfdev_dma_desc_free(struct mmfdev_dma_desc *desc);
+
+/**
+ * mmfdev_dma_desc_get_kind() - MMFDEV_DMA_COHERENT, ...
+ * @desc:	the snapshot; not NULL
+ *
+ * Since: 1.4
+ *
+ * Return: the buffer's kind: MMFDEV_DMA_COHERENT, _STREAMING or
+ * _CONTIGUOUS.
+ */
+MMFDEV_API unsigned int
+mmfdev_dma_desc_get_kind(const struct mmfdev_dma_desc *desc);
+
+/**
+ * mmfdev_dma_desc_get_flags() - MMFDEV_DMA_F_SYNC | _CONTIGUOUS | _IOMMU
+ * @desc:	the snapshot; not NULL
+ *
+ * Since: 1.4
+ *
+ * Return: the MMFDEV_DMA_F_* flags of the buffer, or'ed together.
+ */
+MMFDEV_API unsigned int
+mmfdev_dma_desc_get_flags(const struct mmfdev_dma_desc *desc);
+
+/**
+ * mmfdev_dma_desc_get_size() - the buffer's size in bytes
+ * @desc:	the snapshot; not NULL
+ *
+ * Since: 1.4
+ *
+ * Return: the size in bytes.
+ */
+MMFDEV_API uint64_t
+mmfdev_dma_desc_get_size(const struct mmfdev_dma_desc *desc);
+
+/**
+ * mmfdev_dma_desc_get_dma_mask() - the DMA mask the buffer was made for
+ * @desc:	the snapshot; not NULL
+ *
+ * Since: 1.4
+ *
+ * Return: the device's DMA mask when the buffer was allocated: every bus
+ * address of the buffer is inside it.
+ */
+MMFDEV_API uint64_t
+mmfdev_dma_desc_get_dma_mask(const struct mmfdev_dma_desc *desc);
+
+/**
+ * mmfdev_dma_desc_get_bus_addr() - the bus address of the buffer's start
+ * @desc:	the snapshot; not NULL
+ *
+ * Since: 1.4
+ *
+ * Return: the address the device uses for the buffer's first byte (an
+ * IOVA with MMFDEV_DMA_F_IOMMU), the address of segment 0.
+ */
+MMFDEV_API uint64_t
+mmfdev_dma_desc_get_bus_addr(const struct mmfdev_dma_desc *desc);
+
+/**
+ * mmfdev_dma_desc_get_num_segments() - how many ranges the device sees
+ * @desc:	the snapshot; not NULL
+ *
+ * Since: 1.4
+ *
+ * Return: the number of segments, at least 1; exactly 1 with
+ * MMFDEV_DMA_F_CONTIGUOUS.
+ */
+MMFDEV_API unsigned int
+mmfdev_dma_desc_get_num_segments(const struct mmfdev_dma_desc *desc);
+
+/**
+ * mmfdev_dma_desc_get_segment() - one range of the buffer as the device
+ * sees it
+ * @desc:	the snapshot
+ * @i:		segment number, below mmfdev_dma_desc_get_num_segments()
+ * @addr:	on success, the segment's bus address; may be NULL
+ * @len:	on success, its length in bytes; may be NULL
+ *
+ * The segments come in buffer order: segment 0 holds its first bytes.
+ *
+ * Since: 1.4
+ *
+ * Return: 0, or -EINVAL (@desc NULL, @i out of range).
+ */
+MMFDEV_API int mmfdev_dma_desc_get_segment(const struct mmfdev_dma_desc *desc,
+					   unsigned int i, uint64_t *addr,
+					   uint64_t *len);
 
 /**
  * DOC: Device-memory accessors

@@ -21,6 +21,7 @@ static const char *kind_name(unsigned int kind)
 		[MMFDEV_REGION_MMIO] = "mmio",
 		[MMFDEV_REGION_RESERVED] = "reserved",
 		[MMFDEV_REGION_IOPORT] = "ioport",
+		[MMFDEV_REGION_DMA] = "dma",
 	};
 
 	return kind < sizeof(names) / sizeof(names[0]) && names[kind] ?
@@ -49,17 +50,13 @@ static const char *event_kind_name(unsigned int kind)
 	}
 }
 
-struct bit_name {
-	unsigned int bit;
-	const char *name;
-};
-
 static const struct bit_name region_flags[] = {
 	{ MMFDEV_REGION_READ, "read" },
 	{ MMFDEV_REGION_WRITE, "write" },
 	{ MMFDEV_REGION_MMAP, "mmap" },
 	{ MMFDEV_REGION_SIZED, "sized" },
 	{ MMFDEV_REGION_SHARED, "shared" },
+	{ MMFDEV_REGION_DMA_SYNC, "dma_sync" },
 	{ 0, NULL }
 };
 
@@ -76,35 +73,6 @@ static const struct bit_name cache_modes[] = {
 	{ MMFDEV_CACHE_BIT(MMFDEV_CACHE_WB), "wb" },
 	{ 0, NULL }
 };
-
-/*
- * The names of the bits of @v, joined by @sep, each quoted in JSON style
- * if @quote; "-" (or nothing, when quoted) for none.  Unknown bits as hex.
- */
-static const char *bit_names(char *buf, size_t size, unsigned int v,
-			     const struct bit_name *names, bool quote)
-{
-	const char *sep = quote ? ", " : ",";
-	const char *q = quote ? "\"" : "";
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (; names->name; names++) {
-		if (!(v & names->bit))
-			continue;
-		len += snprintf(buf + len, size - len, "%s%s%s%s",
-				len ? sep : "", q, names->name, q);
-		v &= ~names->bit;
-		if (len >= size)
-			return buf;
-	}
-	if (v)
-		len += snprintf(buf + len, size - len, "%s%s0x%x%s",
-				len ? sep : "", q, v, q);
-	if (!len && !quote)
-		snprintf(buf, size, "-");
-	return buf;
-}
 
 /* The region's cache modes, the default one marked with '*': "uc*,wc". */
 static const char *cache_list(char *buf, size_t size,
@@ -215,23 +183,6 @@ static void print_table(struct table *tb, const char *indent)
 		putchar('\n');
 	}
 	free_table(tb);
-}
-
-/* A JSON string: the kernel's names are plain, but quote them right. */
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char ch = *s;
-
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20 || ch == 0x7f)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	putchar('"');
 }
 
 /* --- describing a device --------------------------------------------------- */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* mmfctl's shared parts: messages, arguments, devices, regions and lines. */
+/* mmfctl's shared parts: messages, arguments, output, devices, lines. */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
@@ -117,6 +117,43 @@ uint64_t arg_u64(const char *what, const char *s, uint64_t max)
 	return v;
 }
 
+/*
+ * A size: a number as above, or one with a K, M or G suffix for KiB, MiB
+ * or GiB, e.g. 64K or 0x10M; no larger than @max.
+ */
+uint64_t arg_size(const char *what, const char *s, uint64_t max)
+{
+	static const char units[] = "KMG";
+	unsigned int shift = 0;
+	size_t n = strlen(s);
+	const char *unit;
+	char num[32];
+	uint64_t v;
+	int ret;
+
+	unit = n ? strchr(units, toupper((unsigned char)s[n - 1])) : NULL;
+	if (unit && *unit) {
+		shift = 10 * (unit - units + 1);
+		n--;
+	}
+	ret = -EINVAL;
+	if (n < sizeof(num)) {
+		memcpy(num, s, n);
+		num[n] = '\0';
+		ret = parse_u64(num, &v);
+	}
+	if (ret == -ERANGE || (!ret && v > UINT64_MAX >> shift))
+		die_usage("%s '%s' does not fit in 64 bits", what, s);
+	if (ret)
+		die_usage("%s '%s' is not a size (decimal, or hex with 0x, and"
+			  " an optional K, M or G)", what, s);
+	v <<= shift;
+	if (v > max)
+		die_usage("%s '%s' is larger than %" PRIu64 " (0x%" PRIx64 ")",
+			  what, s, max, max);
+	return v;
+}
+
 /* --width: 8, 16, 32 or 64 bits; returns bytes. */
 unsigned int arg_width(const char *s)
 {
@@ -185,6 +222,54 @@ void want_args(int argc, int min, int max)
 		die_usage("too few arguments");
 	if (n > max)
 		die_usage("too many arguments");
+}
+
+/* --- output ------------------------------------------------------------- */
+
+/*
+ * The names of the bits of @v, joined by @sep, each quoted in JSON style
+ * if @quote; "-" (or nothing, when quoted) for none.  Unknown bits as hex.
+ */
+const char *bit_names(char *buf, size_t size, unsigned int v,
+		      const struct bit_name *names, bool quote)
+{
+	const char *sep = quote ? ", " : ",";
+	const char *q = quote ? "\"" : "";
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (; names->name; names++) {
+		if (!(v & names->bit))
+			continue;
+		len += snprintf(buf + len, size - len, "%s%s%s%s",
+				len ? sep : "", q, names->name, q);
+		v &= ~names->bit;
+		if (len >= size)
+			return buf;
+	}
+	if (v)
+		len += snprintf(buf + len, size - len, "%s%s0x%x%s",
+				len ? sep : "", q, v, q);
+	if (!len && !quote)
+		snprintf(buf, size, "-");
+	return buf;
+}
+
+/* A JSON string: the kernel's names are plain, but quote them right. */
+void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char ch = *s;
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20 || ch == 0x7f)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
 }
 
 /* --- devices, regions and lines ------------------------------------------ */

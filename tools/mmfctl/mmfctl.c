@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * mmfctl: list, inspect, read and write mmfdev devices from the shell,
- * wait for and ring their event lines, and load or unload the module.
+ * wait for and ring their event lines, allocate and sync their DMA
+ * buffers, and load or unload the module.
  *
  * Everything goes through libmmfdev (and libkmod for the module).  Exit
  * status: 0 done, 1 usage error, 2 system error.  Errors name the errno.
@@ -18,7 +19,8 @@
 
 /* The commands, in the order of "mmfctl --help". */
 static const struct command *const families[] = {
-	list_commands, mem_commands, event_commands, module_commands,
+	list_commands, mem_commands, event_commands, dma_commands,
+	module_commands,
 };
 
 #define NUM_FAMILIES	(sizeof(families) / sizeof(families[0]))

@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <mmfdev.h>
@@ -28,6 +29,7 @@ struct command {
 extern const struct command list_commands[];
 extern const struct command mem_commands[];
 extern const struct command event_commands[];
+extern const struct command dma_commands[];
 extern const struct command module_commands[];
 
 extern const char *progname;
@@ -49,6 +51,7 @@ void die_usage(const char *fmt, ...);
 /* --- arguments (common.c) ------------------------------------------------- */
 
 uint64_t arg_u64(const char *what, const char *s, uint64_t max);
+uint64_t arg_size(const char *what, const char *s, uint64_t max);
 unsigned int arg_width(const char *s);
 __attribute__((noreturn))
 void bad_option(char **argv);
@@ -56,6 +59,17 @@ int next_opt(int argc, char **argv, const char *shortopts,
 	     const struct option *longopts);
 void no_options(int argc, char **argv);
 void want_args(int argc, int min, int max);
+
+/* --- output (common.c) ---------------------------------------------------- */
+
+struct bit_name {
+	unsigned int bit;
+	const char *name;
+};
+
+const char *bit_names(char *buf, size_t size, unsigned int v,
+		      const struct bit_name *names, bool quote);
+void json_string(const char *s);
 
 /* --- devices, regions and lines (common.c) -------------------------------- */
 
