@@ -106,4 +106,24 @@ static inline void mmfd_eventfd_signal(struct eventfd_ctx *ctx)
 #define PCI_IRQ_INTX	PCI_IRQ_LEGACY
 #endif
 
+/*
+ * The dma-buf symbols live in the DMA_BUF namespace; 6.13 made the
+ * namespace of MODULE_IMPORT_NS() a string.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+#define MMFD_IMPORT_NS_DMA_BUF	MODULE_IMPORT_NS(DMA_BUF)
+#else
+#define MMFD_IMPORT_NS_DMA_BUF	MODULE_IMPORT_NS("DMA_BUF")
+#endif
+
+/*
+ * Tell dynamic importers to unmap a dma-buf (its reservation lock held):
+ * 7.0 renamed dma_buf_move_notify() to dma_buf_invalidate_mappings().
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(7, 0, 0)
+#define mmfd_dma_buf_move_notify(dmabuf)	dma_buf_move_notify(dmabuf)
+#else
+#define mmfd_dma_buf_move_notify(dmabuf)	dma_buf_invalidate_mappings(dmabuf)
+#endif
+
 #endif /* _MMFD_COMPAT_H */

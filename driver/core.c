@@ -765,6 +765,7 @@ static long mmfd_ioctl(struct file *file, unsigned int cmd,
 	case MMFDEV_IOC_DMA_FREE:
 	case MMFDEV_IOC_DMA_INFO:
 	case MMFDEV_IOC_DMA_SYNC:
+	case MMFDEV_IOC_DMA_EXPORT:
 		return mmfd_dma_ioctl(mdev, file, cmd, argp);
 	default:
 		return mmfd_events_ioctl(file->private_data, file, cmd, argp);

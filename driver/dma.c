@@ -18,6 +18,7 @@
  */
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
+#include <linux/fcntl.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
@@ -252,6 +253,40 @@ static long mmfd_dma_ioctl_sync(struct mmfd_device *mdev, void __user *arg)
 	return mmfd_argsz_out(arg, &req, sizeof(req));
 }
 
+static long mmfd_dma_ioctl_export(struct mmfd_device *mdev,
+				  struct file *file, void __user *arg)
+{
+	struct mmfdev_dma_export req;
+	struct mmfd_region *region;
+	u64 len;
+	int ret;
+
+	ret = mmfd_argsz_in(arg, &req, sizeof(req), sizeof(req));
+	if (ret)
+		return ret;
+	if (req.flags & ~(O_CLOEXEC | O_RDWR))
+		return -EINVAL;
+	if (req.flags & O_RDWR && !(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+
+	down_read(&mdev->lock);
+	region = mmfd_dma_region(mdev, req.index);
+	ret = mdev->dead ? -ENODEV : -EINVAL;
+	if (!region || req.offset >= region->size)
+		goto unlock;
+	len = req.length ? req.length : region->size - req.offset;
+	if (!PAGE_ALIGNED(req.offset) || !PAGE_ALIGNED(len) ||
+	    len > region->size - req.offset)
+		goto unlock;
+	ret = mmfd_dmabuf_export(region, req.offset, len, req.flags);
+unlock:
+	up_read(&mdev->lock);
+	if (ret < 0)
+		return ret;
+	req.fd = ret;
+	return mmfd_argsz_out(arg, &req, sizeof(req));
+}
+
 /**
  * mmfd_dma_ioctl() - the MMFDEV_IOC_DMA_* ioctls
  * @mdev:	the file's device
@@ -273,6 +308,8 @@ long mmfd_dma_ioctl(struct mmfd_device *mdev, struct file *file,
 		return mmfd_dma_ioctl_info(mdev, arg);
 	case MMFDEV_IOC_DMA_SYNC:
 		return mmfd_dma_ioctl_sync(mdev, arg);
+	case MMFDEV_IOC_DMA_EXPORT:
+		return mmfd_dma_ioctl_export(mdev, file, arg);
 	default:
 		return -ENOTTY;
 	}

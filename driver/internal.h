@@ -19,6 +19,8 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
+#include <linux/mutex.h>
+#include <linux/dma-direction.h>
 #include <linux/mm_types.h>
 #include <linux/poll.h>
 #include <linux/rwsem.h>
@@ -349,6 +351,32 @@ u64 mmfd_region_dma_park(struct mmfd_region *region,
 			 struct list_head *parked, unsigned int n);
 u64 mmfd_dma_reap(struct list_head *parked);
 void mmfd_dma_buf_put(struct mmfd_dma_buf *buf);
+struct mmfd_dma_buf *mmfd_region_dma_buf(struct mmfd_region *region);
+struct page *mmfd_dma_buf_page(struct mmfd_dma_buf *buf, unsigned long pgoff);
+u64 mmfd_dma_buf_size(struct mmfd_dma_buf *buf);
+void mmfd_dma_buf_sync(struct mmfd_dma_buf *buf, enum dma_data_direction dir,
+		       bool for_cpu, u64 off, u64 len);
+int mmfd_dma_buf_mmap(struct mmfd_dma_buf *buf, struct vm_area_struct *vma,
+		      unsigned long pgoff);
+void *mmfd_dma_buf_vmap(struct mmfd_dma_buf *buf, unsigned long pgoff,
+			unsigned long npages, bool *vmapped);
+
+/**
+ * struct mmfd_dmabuf_list - the dma-bufs exported from one DMA buffer
+ * @lock:	protects @head
+ * @head:	the exports (dmabuf.c)
+ */
+struct mmfd_dmabuf_list {
+	struct mutex lock;
+	struct list_head head;
+};
+
+/* dma-buf export of DMA buffers (dmabuf.c) */
+void mmfd_dmabuf_list_init(struct mmfd_dmabuf_list *list);
+void mmfd_dmabuf_revoke(struct mmfd_dmabuf_list *list);
+struct mmfd_dmabuf_list *mmfd_dma_buf_exports(struct mmfd_dma_buf *buf);
+int mmfd_dmabuf_export(struct mmfd_region *region, u64 offset, u64 length,
+		       u32 flags);
 
 /* Region kinds (region_*.c) */
 void mmfd_region_ram_exit(void);

@@ -54,6 +54,7 @@
  * @vaddr:	coherent: the kernel's address of it
  * @dma:	coherent: its bus address
  * @node:	entry in the device's parked list, once its slot is freed
+ * @exports:	its dma-bufs (dmabuf.c), revoked when the device goes
  */
 struct mmfd_dma_buf {
 	struct kref ref;
@@ -68,6 +69,7 @@ struct mmfd_dma_buf {
 	void *vaddr;
 	dma_addr_t dma;
 	struct list_head node;
+	struct mmfd_dmabuf_list exports;
 };
 
 /* Does an IOMMU translate @dev's DMA (not just pass it through)? */
@@ -202,6 +204,7 @@ static struct mmfd_dma_buf *mmfd_dma_buf_alloc(struct device *dev, u32 kind,
 		return ERR_PTR(-ENOMEM);
 	kref_init(&buf->ref);
 	INIT_LIST_HEAD(&buf->node);
+	mmfd_dmabuf_list_init(&buf->exports);
 	buf->dev = get_device(dev);
 	buf->kind = kind;
 	buf->size = size;
@@ -429,9 +432,124 @@ void mmfd_region_dma_info(struct mmfd_region *region,
 	}
 }
 
+/**
+ * mmfd_region_dma_buf() - the buffer of a DMA region, referenced
+ * @region:	a DMA buffer's region
+ *
+ * Return: the buffer; drop it with mmfd_dma_buf_put().
+ */
+struct mmfd_dma_buf *mmfd_region_dma_buf(struct mmfd_region *region)
+{
+	struct mmfd_dma_buf *buf = region->priv;
+
+	kref_get(&buf->ref);
+	return buf;
+}
+
+/**
+ * mmfd_dma_buf_page() - the struct page of a page of a buffer
+ * @buf:	the buffer
+ * @pgoff:	the page, below its size
+ *
+ * Return: the page, or NULL for memory without one (a no-map pool).
+ */
+struct page *mmfd_dma_buf_page(struct mmfd_dma_buf *buf, unsigned long pgoff)
+{
+	unsigned long pfn;
+
+	if (buf->kind != MMFDEV_DMA_KIND_COHERENT)
+		return buf->pages[pgoff];
+	pfn = mmfd_dma_coherent_pfn(buf, (u64)pgoff << PAGE_SHIFT);
+	return pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
+}
+
+/* The list of the buffer's dma-bufs. */
+struct mmfd_dmabuf_list *mmfd_dma_buf_exports(struct mmfd_dma_buf *buf)
+{
+	return &buf->exports;
+}
+
+/* The buffer's size in bytes. */
+u64 mmfd_dma_buf_size(struct mmfd_dma_buf *buf)
+{
+	return buf->size;
+}
+
+/**
+ * mmfd_dma_buf_sync() - sync a range of a buffer for its own device
+ * @buf:	the buffer
+ * @dir:	the direction
+ * @for_cpu:	for the CPU, else for the device
+ * @off:	start of the range, inside the buffer
+ * @len:	its length, inside the buffer
+ */
+void mmfd_dma_buf_sync(struct mmfd_dma_buf *buf, enum dma_data_direction dir,
+		       bool for_cpu, u64 off, u64 len)
+{
+	if (buf->kind != MMFDEV_DMA_KIND_COHERENT)
+		mmfd_dma_sync_sg(buf, dir, for_cpu, off, len);
+}
+
+/**
+ * mmfd_dma_buf_mmap() - map pages of a buffer into a VMA at once
+ * @buf:	the buffer
+ * @vma:	the VMA, whose size the caller checked against the buffer
+ * @pgoff:	the buffer's page at the VMA's start
+ *
+ * Coherent memory gets the attributes the kernel maps it with, as a PFN
+ * map; pages are inserted themselves.
+ *
+ * Return: 0 or a negative errno.
+ */
+int mmfd_dma_buf_mmap(struct mmfd_dma_buf *buf, struct vm_area_struct *vma,
+		      unsigned long pgoff)
+{
+	unsigned long i, n = vma_pages(vma);
+	int ret;
+
+	if (buf->kind != MMFDEV_DMA_KIND_COHERENT)
+		return vm_map_pages(vma, buf->pages + pgoff, n);
+
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	if (!dev_is_dma_coherent(buf->dev))
+		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+	for (i = 0; i < n; i++) {
+		ret = remap_pfn_range(vma, vma->vm_start + i * PAGE_SIZE,
+				      mmfd_dma_coherent_pfn(buf,
+							    (u64)(pgoff + i) <<
+							    PAGE_SHIFT),
+				      PAGE_SIZE, vma->vm_page_prot);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * mmfd_dma_buf_vmap() - a kernel mapping of pages of a buffer
+ * @buf:	the buffer
+ * @pgoff:	the first page
+ * @npages:	how many
+ * @vmapped:	set if the caller must vunmap() the address
+ *
+ * Return: the address, or NULL.
+ */
+void *mmfd_dma_buf_vmap(struct mmfd_dma_buf *buf, unsigned long pgoff,
+			unsigned long npages, bool *vmapped)
+{
+	*vmapped = buf->kind != MMFDEV_DMA_KIND_COHERENT;
+	if (!*vmapped)
+		return buf->vaddr + ((u64)pgoff << PAGE_SHIFT);
+	return vmap(buf->pages + pgoff, npages, VM_MAP, PAGE_KERNEL);
+}
+
 static void dma_release(struct mmfd_region *region)
 {
-	mmfd_dma_buf_put(region->priv);
+	struct mmfd_dma_buf *buf = region->priv;
+
+	/* The device is gone: dynamic importers let go (dmabuf.c). */
+	mmfd_dmabuf_revoke(&buf->exports);
+	mmfd_dma_buf_put(buf);
 	region->priv = NULL;
 }
 

@@ -507,4 +507,40 @@ struct mmfdev_dma_sync {
 
 #define MMFDEV_IOC_DMA_SYNC	_IO(MMFDEV_IOC_MAGIC, 0x13)
 
+/**
+ * struct mmfdev_dma_export - MMFDEV_IOC_DMA_EXPORT
+ * @argsz:	in: size of the caller's structure; out: size the kernel knows
+ * @index:	in: a DMA buffer's region
+ * @flags:	in: O_CLOEXEC and O_RDWR, as the new file should have them
+ *		(without O_RDWR it is read-only: no writable mmap())
+ * @fd:		out: the dma-buf
+ * @offset:	in: start of the range to export, a multiple of the page size
+ * @length:	in: its length, a multiple of the page size; 0: to the end
+ *
+ * Makes a dma-buf of the buffer, or of a range of it, for another driver
+ * to import (V4L2 and DRM PRIME, among others): each importer maps it for
+ * its own device.  The dma-buf mmap()s, vmap()s and syncs
+ * (DMA_BUF_IOCTL_SYNC) the same memory.  The memory lasts as long as any
+ * dma-buf of it, whatever happens to the buffer's region, and the module
+ * cannot be unloaded while one exists.  When the device goes away, dynamic
+ * importers are told to let go (move_notify) and cannot map it again;
+ * static importers keep the memory until they detach.
+ *
+ * Errors: EFAULT; EINVAL (@argsz too small, @index is not a DMA buffer,
+ * bad @flags, a range not page-aligned, empty, or outside the buffer);
+ * EBADF (O_RDWR asked of a file not open for writing); EOPNOTSUPP (memory
+ * without struct pages, such as a no-map pool); EMFILE, ENFILE, ENOMEM;
+ * ENODEV.
+ */
+struct mmfdev_dma_export {
+	__u32 argsz;
+	__u32 index;
+	__u32 flags;
+	__s32 fd;
+	__u64 offset;
+	__u64 length;
+};
+
+#define MMFDEV_IOC_DMA_EXPORT	_IO(MMFDEV_IOC_MAGIC, 0x14)
+
 #endif /* _UAPI_LINUX_MMFDEV_H */
