@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,32 @@ MMFDEV_API int mmfdev_dma_sync(struct mmfdev *dev, unsigned int index,
 	arg.length = length;
 	if (ioctl(mmfdev_get_fd(dev), MMFDEV_IOC_DMA_SYNC, &arg))
 		return -errno;
+	return 0;
+}
+
+MMFDEV_API int mmfdev_dma_export(struct mmfdev *dev, unsigned int index,
+				 uint64_t offset, uint64_t length,
+				 unsigned int flags, int *fdp)
+{
+	struct mmfdev_dma_export arg;
+	int ret;
+
+	if (!dev || !fdp || (flags & ~MMFDEV_DMA_EXPORT_RDONLY))
+		return -EINVAL;
+	ret = check_buffer(dev, index);
+	if (ret)
+		return ret;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.argsz = sizeof(arg);
+	arg.index = index;
+	arg.flags = O_CLOEXEC |
+		    ((flags & MMFDEV_DMA_EXPORT_RDONLY) ? O_RDONLY : O_RDWR);
+	arg.offset = offset;
+	arg.length = length;
+	if (ioctl(mmfdev_get_fd(dev), MMFDEV_IOC_DMA_EXPORT, &arg))
+		return -errno;
+	*fdp = arg.fd;
 	return 0;
 }
 

@@ -387,6 +387,7 @@ TEST(dma_fake_device_without_dma)
 {
 	struct mmfdev_dma_desc *desc = NULL;
 	unsigned int index = 7;
+	int fd = -7;
 	struct mmfdev *dev;
 	uint64_t mask = 7;
 
@@ -401,6 +402,11 @@ TEST(dma_fake_device_without_dma)
 					       MMFDEV_DMA_TO_DEVICE |
 					       MMFDEV_DMA_FOR_DEVICE, 0, 1));
 	EXPECT_EQ(-EOPNOTSUPP, mmfdev_dma_describe(dev, FAKE_BUF, &desc));
+	EXPECT_EQ(-EOPNOTSUPP, mmfdev_dma_export(dev, FAKE_BUF, 0, 0, 0, &fd));
+	EXPECT_EQ(-EINVAL, mmfdev_dma_export(dev, FAKE_BUF, 0, 0, 2, &fd));
+	EXPECT_EQ(-EINVAL, mmfdev_dma_export(dev, FAKE_BUF, 0, 0, 0, NULL));
+	EXPECT_EQ(-EINVAL, mmfdev_dma_export(NULL, 0, 0, 0, 0, &fd));
+	EXPECT_EQ(-7, fd);
 	EXPECT_EQ(7, mask);
 	EXPECT_EQ(7, index);
 	EXPECT_EQ(NULL, desc);

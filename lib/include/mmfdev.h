@@ -1169,6 +1169,40 @@ MMFDEV_API int mmfdev_dma_sync(struct mmfdev *dev, unsigned int index,
 			       uint64_t length);
 
 /**
+ * MMFDEV_DMA_EXPORT_RDONLY - mmfdev_dma_export() flag: a read-only dma-buf
+ *
+ * Since: 1.4
+ */
+#define MMFDEV_DMA_EXPORT_RDONLY	(1U << 0)
+
+/**
+ * mmfdev_dma_export() - a dma-buf of a DMA buffer, for another driver
+ * @dev:	the handle
+ * @index:	the buffer's region number
+ * @offset:	start of the range to export, a multiple of the page size
+ * @length:	its length, a multiple of the page size; 0: to the end
+ * @flags:	0 for a read-write dma-buf, or MMFDEV_DMA_EXPORT_RDONLY
+ * @fdp:	on success, the dma-buf's file descriptor (close-on-exec),
+ *		to pass to V4L2 (V4L2_MEMORY_DMABUF), DRM PRIME and the like
+ *
+ * The memory lasts as long as the dma-buf, whatever happens to the buffer
+ * or its device.  Map it, and bracket CPU accesses with
+ * DMA_BUF_IOCTL_SYNC, as for any dma-buf.
+ *
+ * Since: 1.4
+ *
+ * Return: 0, or -EINVAL (@dev or @fdp NULL, unknown @flags, a range not
+ * page-aligned, empty or outside the buffer, @index is not a DMA buffer),
+ * -EOPNOTSUPP (the device cannot have DMA buffers, or the memory has no
+ * pages to share), -EBADF (a read-write dma-buf from a handle opened
+ * MMFDEV_OPEN_RDONLY), -EMFILE, -ENODEV (the device is gone) or another
+ * negative errno of the ioctl.
+ */
+MMFDEV_API int mmfdev_dma_export(struct mmfdev *dev, unsigned int index,
+				 uint64_t offset, uint64_t length,
+				 unsigned int flags, int *fdp);
+
+/**
  * mmfdev_dma_describe() - describe a DMA buffer, all its segments included
  * @dev:	the handle
  * @index:	the buffer's region number
