@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/dma-buf.h>
 #include <linux/mmfdev.h>
 
 #include "kselftest_harness.h"
@@ -147,6 +148,26 @@ static int read_faults(volatile uint8_t *addr)
 		faulted = 1;
 	sigaction(SIGBUS, &old, NULL);
 	return faulted;
+}
+
+static int dma_export(int fd, unsigned int index, uint64_t off, uint64_t len,
+		      unsigned int flags)
+{
+	struct mmfdev_dma_export e = {
+		.argsz = sizeof(e), .index = index, .flags = flags,
+		.offset = off, .length = len,
+	};
+
+	if (ioctl(fd, MMFDEV_IOC_DMA_EXPORT, &e))
+		return -errno;
+	return e.fd;
+}
+
+static int dmabuf_sync(int fd, uint64_t flags)
+{
+	struct dma_buf_sync s = { .flags = flags };
+
+	return ioctl(fd, DMA_BUF_IOCTL_SYNC, &s) ? -errno : 0;
 }
 
 /* The RAM node has no device behind it: no DMA buffers. */
@@ -589,6 +610,89 @@ TEST_F(edu, bad_arguments)
 		EXPECT_EQ(0, dma_free(self->fd, idx[n]));
 	ASSERT_EQ(0, device_info(self->fd, &di));
 	EXPECT_EQ(0, di.dma_used);
+}
+
+/*
+ * A dma-buf of the buffer, or of a range, is the same memory: through
+ * its own mmap() and DMA_BUF_IOCTL_SYNC, read-only unless asked, and it
+ * outlives the buffer's region, holding the module meanwhile.
+ */
+TEST_F(edu, dma_buf_export)
+{
+	uint64_t page = self->page, size = 4 * page;
+	unsigned int index = 0;
+	uint8_t *map, *whole, *part;
+	long refcnt;
+	size_t len;
+	void *addr;
+	int efd, rfd, ro;
+	char path[160];
+
+	ASSERT_EQ(0, dma_alloc(self->fd, variant->kind, size, &index));
+	ASSERT_EQ(0, mmfdev_map(self->dev, index, 0, 0,
+				MMFDEV_MAP_READ | MMFDEV_MAP_WRITE, &addr,
+				&len));
+	map = addr;
+	fill(map, size, 11);
+	refcnt = module_refcnt();
+
+	efd = dma_export(self->fd, index, 0, 0, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, efd);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(efd, F_GETFD) & FD_CLOEXEC);
+	EXPECT_EQ(O_RDWR, fcntl(efd, F_GETFL) & O_ACCMODE);
+	if (refcnt >= 0)
+		EXPECT_EQ(refcnt + 1, module_refcnt());
+	whole = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, efd, 0);
+	ASSERT_NE(MAP_FAILED, whole);
+	EXPECT_EQ(0, dmabuf_sync(efd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW));
+	EXPECT_EQ(0, memcmp(map, whole, size));
+	whole[page + 3] ^= 0xff;
+	EXPECT_EQ(0, dmabuf_sync(efd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW));
+	EXPECT_EQ(map[page + 3], whole[page + 3]);
+	EXPECT_EQ(-EINVAL, dmabuf_sync(efd, 0xff));
+
+	/* A range: pages 1 and 2, read-only. */
+	rfd = dma_export(self->fd, index, page, 2 * page, O_CLOEXEC);
+	ASSERT_LE(0, rfd);
+	EXPECT_EQ(O_RDONLY, fcntl(rfd, F_GETFL) & O_ACCMODE);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, page, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, rfd, 0));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 3 * page, PROT_READ, MAP_SHARED,
+				   rfd, 0));
+	part = mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, rfd, 0);
+	ASSERT_NE(MAP_FAILED, part);
+	EXPECT_EQ(0, memcmp(map + page, part, 2 * page));
+
+	/* Bad requests. */
+	EXPECT_EQ(-EINVAL, dma_export(self->fd, index, 0, 0, 0x4000000));
+	EXPECT_EQ(-EINVAL, dma_export(self->fd, index, 1, page, 0));
+	EXPECT_EQ(-EINVAL, dma_export(self->fd, index, 0, page + 1, 0));
+	EXPECT_EQ(-EINVAL, dma_export(self->fd, index, page, size, 0));
+	EXPECT_EQ(-EINVAL, dma_export(self->fd, index, size, 0, 0));
+	EXPECT_EQ(-EINVAL, dma_export(self->fd, index, page, UINT64_MAX -
+				      page + 1, 0));
+	EXPECT_EQ(-EINVAL, dma_export(self->fd, 0, 0, 0, 0));
+	snprintf(path, sizeof(path), "/dev/%s", self->node);
+	ro = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, ro);
+	EXPECT_EQ(-EBADF, dma_export(ro, index, 0, 0, O_RDWR));
+	close(ro);
+
+	/* The region goes; the dma-bufs keep the memory. */
+	mmfdev_unmap(map, len);
+	ASSERT_EQ(0, dma_free(self->fd, index));
+	EXPECT_EQ(0, memcmp(whole + page, part, 2 * page));
+	fill(whole, size, 12);
+	EXPECT_EQ(whole[page], part[0]);
+	munmap(whole, size);
+	munmap(part, 2 * page);
+	close(rfd);
+	if (refcnt >= 0)
+		EXPECT_EQ(refcnt + 1, module_refcnt());
+	close(efd);
+	if (refcnt >= 0)
+		EXPECT_EQ(refcnt, module_refcnt());
 }
 
 /* The command register's bus-master bit of PCI device @bdf, or -1. */
