@@ -367,7 +367,7 @@ void *mmfd_dma_buf_vmap(struct mmfd_dma_buf *buf, unsigned long pgoff,
  * @head:	the exports (dmabuf.c)
  */
 struct mmfd_dmabuf_list {
-	struct mutex lock;
+	struct mutex lock;	/* see above */
 	struct list_head head;
 };
 
