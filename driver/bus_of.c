@@ -9,8 +9,9 @@
  *    "memory-region-names" (else the reserved-memory node's name);
  *
  *  - "mmfdev,dma-buffers" free slots for DMA buffers (see dma.c), whose
- *    addresses follow the node's dma-ranges and IOMMU, with a DMA mask
- *    narrowed to "mmfdev,dma-bits" bits if the node says so;
+ *    addresses follow the node's dma-ranges and IOMMU: the device reaches
+ *    what its bus's dma-ranges cover, or "mmfdev,dma-bits" bits if the
+ *    node narrows it;
  *
  * and one event line per "interrupts" entry (irq0, irq1, ...) before the
  * doorbells.  A level-triggered interrupt is masked at the interrupt
@@ -161,6 +162,10 @@ static int mmfd_of_dma_slots(struct platform_device *pdev, unsigned int used)
 		return dev_err_probe(&pdev->dev, -EINVAL,
 				     "mmfdev,dma-buffers: at most %u here\n",
 				     MMFD_MAX_REGIONS - used);
+	/* As far as the bus's dma-ranges reach (bus_dma_limit), by default. */
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		return dev_err_probe(&pdev->dev, ret, "DMA mask\n");
 	if (!of_property_read_u32(np, "mmfdev,dma-bits", &bits)) {
 		if (bits < 8 || bits > 64)
 			return dev_err_probe(&pdev->dev, -EINVAL,

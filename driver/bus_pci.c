@@ -22,7 +22,8 @@
  * dma.c), for the device's DMA mask: the PCI core's default (32 bits)
  * unless "pci_dma_bits" sets another.  A device gets bus mastering when
  * it has a buffer (or MSIs, which are writes too), loses it when it is
- * quiesced, and is reset when it leaves mmfdev with buffers it may still
+ * quiesced (see dma.c; not while files use its MSIs, but at their last
+ * close), and is reset when it leaves mmfdev with buffers it may still
  * write, where the function can be reset.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -182,20 +183,24 @@ static void mmfd_pci_dma_start(struct mmfd_device *mdev)
 /*
  * No DMA from now on: bus mastering off, and when the device leaves us,
  * a reset where the function has one (its config space is put back, but
- * for bus mastering).
+ * for bus mastering).  While files use its MSIs, which need bus
+ * mastering, the device is left alone until the last one is closed.
  */
-static void mmfd_pci_quiesce(struct mmfd_device *mdev, bool removing)
+static int mmfd_pci_quiesce(struct mmfd_device *mdev, enum mmfd_quiesce why)
 {
 	struct pci_dev *pdev = to_pci_dev(mdev->dma_dev);
 
+	if (why == MMFD_QUIESCE_IDLE && (pdev->msi_enabled || pdev->msix_enabled))
+		return -EBUSY;
 	pci_clear_master(pdev);
-	if (!removing)
-		return;
+	if (why != MMFD_QUIESCE_REMOVE)
+		return 0;
 	pci_save_state(pdev);
 	if (!__pci_reset_function_locked(pdev))
 		pci_dbg(pdev, "reset before its DMA buffers are freed\n");
 	pci_restore_state(pdev);
 	pci_clear_master(pdev);
+	return 0;
 }
 
 static const struct mmfd_bus_ops mmfd_pci_bus_ops = {
@@ -209,6 +214,7 @@ static int mmfd_pci_probe(struct pci_dev *pdev,
 	struct mmfd_device *mdev;
 	char name[MMFDEV_NAME_MAX];
 	int bar, ret, nvec = 0;
+	unsigned int dma_slots;
 
 	ret = pci_enable_device(pdev);
 	if (ret)
@@ -217,23 +223,24 @@ static int mmfd_pci_probe(struct pci_dev *pdev,
 	if (ret)
 		goto disable_device;
 
-	if (pci_dma_bits) {
-		ret = dma_set_mask_and_coherent(&pdev->dev,
-						DMA_BIT_MASK(pci_dma_bits));
-		if (ret) {
-			pci_err(pdev, "cannot use a %u-bit DMA mask\n",
-				pci_dma_bits);
-			goto release_regions;
-		}
+	/* A mask this kernel cannot serve: the BARs still work, no DMA. */
+	dma_slots = pci_dma_buffers;
+	if (pci_dma_bits && dma_set_mask_and_coherent(&pdev->dev,
+						      DMA_BIT_MASK(pci_dma_bits))) {
+		pci_warn(pdev, "no DMA buffers: this kernel cannot serve a %u-bit DMA mask\n",
+			 pci_dma_bits);
+		dma_slots = 0;
 	}
 
 	snprintf(name, sizeof(name), "mmfdev-pci-%s", pci_name(pdev));
-	mdev = mmfd_device_alloc(name, PCI_STD_NUM_BARS + pci_dma_buffers);
+	mdev = mmfd_device_alloc(name, PCI_STD_NUM_BARS + dma_slots);
 	if (IS_ERR(mdev)) {
 		ret = PTR_ERR(mdev);
 		goto release_regions;
 	}
-	mmfd_dma_setup(mdev, &pdev->dev, &mmfd_pci_bus_ops, PCI_STD_NUM_BARS);
+	if (dma_slots)
+		mmfd_dma_setup(mdev, &pdev->dev, &mmfd_pci_bus_ops,
+			       PCI_STD_NUM_BARS);
 
 	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
 		struct mmfd_region *region = &mdev->regions[bar];

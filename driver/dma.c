@@ -6,12 +6,14 @@
  * them with the MMFDEV_IOC_DMA_* ioctls; region_dma.c is the memory.
  *
  * Nothing is freed while the device may still write it.  A freed buffer
- * leaves its slot at once (its mappings are revoked), but its memory is
- * parked until the device is quiesced: the glue turns bus mastering off
- * when the device's last buffer is freed, when its last file is closed
- * (which frees every buffer, as vfio-pci resets a device its user let
- * go), and when it leaves its bus (and resets it then, where it can).
- * A later open, or a new buffer, lets it master the bus again.
+ * leaves its slot at once (its mappings are revoked).  Behind an IOMMU
+ * its memory goes at once too, the unmapping being what keeps the device
+ * out.  Otherwise the memory is parked until the device is quiesced: the
+ * glue turns bus mastering off when the device's last buffer is freed
+ * (unless open files use its MSIs, which need it), when its last file is
+ * closed (which frees every buffer, as vfio-pci resets a device its user
+ * let go), and when it leaves its bus (and resets it then, where it
+ * can).  A later open, or a new buffer, lets it master the bus again.
  *
  * Each device may hold dma_quota_mb of buffers, parked ones included,
  * and as many buffers as it has slots (dma_buffers for PCI devices).
@@ -67,15 +69,23 @@ static void mmfd_dma_zap(struct mmfd_device *mdev, unsigned int index)
 
 /*
  * Stop the device's DMA, then free the parked buffers, which it can no
- * longer reach.  Under mdev->lock for writing.
+ * longer reach.  Behind an IOMMU, unmapping a buffer is what stops the
+ * device from reaching it: nothing to wait for.  A device whose glue
+ * cannot stop it (device tree) gets no better.  Under mdev->lock for
+ * writing.
  */
-static void mmfd_dma_quiesce(struct mmfd_device *mdev, bool removing)
+static void mmfd_dma_quiesce(struct mmfd_device *mdev, enum mmfd_quiesce why)
 {
-	if (mdev->dma_active && mdev->bus_ops && mdev->bus_ops->quiesce) {
-		mdev->bus_ops->quiesce(mdev, removing);
+	const struct mmfd_bus_ops *ops = mdev->bus_ops;
+
+	if (mdev->dma_active && ops && ops->quiesce &&
+	    (why != MMFD_QUIESCE_IDLE ||
+	     !mmfd_dma_iommu_translates(mdev->dma_dev))) {
+		if (ops->quiesce(mdev, why))
+			return;
+		mdev->dma_active = false;
 		mdev->dma_quiesced = true;
 	}
-	mdev->dma_active = false;
 	mdev->dma_used -= mmfd_dma_reap(&mdev->dma_parked);
 }
 
@@ -163,8 +173,8 @@ static long mmfd_dma_ioctl_free(struct mmfd_device *mdev, struct file *file,
 	    !mmfd_region_is_dma(&mdev->regions[req.index]))
 		goto unlock;
 	mmfd_dma_free_slot(mdev, req.index);
-	if (!mdev->dma_live)
-		mmfd_dma_quiesce(mdev, false);
+	if (!mdev->dma_live || mmfd_dma_iommu_translates(mdev->dma_dev))
+		mmfd_dma_quiesce(mdev, MMFD_QUIESCE_IDLE);
 	ret = 0;
 unlock:
 	up_write(&mdev->lock);
@@ -328,7 +338,7 @@ void mmfd_dma_fill_device_info(struct mmfd_device *mdev,
 		info->flags |= MMFDEV_DEVICE_FLAG_IOMMU;
 	if (dev_is_dma_coherent(dev))
 		info->flags |= MMFDEV_DEVICE_FLAG_DMA_COHERENT;
-	info->dma_mask = dma_get_mask(dev);
+	info->dma_mask = mmfd_dma_reach(dev);
 	info->dma_quota = mdev->dma_quota;
 	info->dma_used = mdev->dma_used;
 }
@@ -356,7 +366,7 @@ void mmfd_dma_last_close(struct mmfd_device *mdev)
 		for (i = mdev->dma_first; i < mdev->nr_regions; i++)
 			if (mmfd_region_is_dma(&mdev->regions[i]))
 				mmfd_dma_free_slot(mdev, i);
-		mmfd_dma_quiesce(mdev, false);
+		mmfd_dma_quiesce(mdev, MMFD_QUIESCE_CLOSED);
 	}
 	up_write(&mdev->lock);
 }
@@ -368,7 +378,7 @@ void mmfd_dma_last_close(struct mmfd_device *mdev)
  */
 void mmfd_dma_unregister(struct mmfd_device *mdev)
 {
-	mmfd_dma_quiesce(mdev, true);
+	mmfd_dma_quiesce(mdev, MMFD_QUIESCE_REMOVE);
 }
 
 static const char *const mmfd_dma_kind_names[] = {

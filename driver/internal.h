@@ -204,16 +204,30 @@ struct mmfd_event {
 };
 
 /**
+ * enum mmfd_quiesce - why the core asks the glue to stop a device's DMA
+ * @MMFD_QUIESCE_IDLE:	its last buffer was freed; files are still open
+ * @MMFD_QUIESCE_CLOSED: its last file was closed
+ * @MMFD_QUIESCE_REMOVE: it leaves its bus, under its device lock
+ */
+enum mmfd_quiesce {
+	MMFD_QUIESCE_IDLE,
+	MMFD_QUIESCE_CLOSED,
+	MMFD_QUIESCE_REMOVE,
+};
+
+/**
  * struct mmfd_bus_ops - what the bus glue does for DMA buffers
  * @dma_start:	let the device master the bus: a buffer was allocated, or
  *		a file opened a device that had been quiesced
  * @quiesce:	stop the device's DMA before its buffers are freed (bus
- *		mastering off); with @removing, the device is leaving its
- *		bus under its device lock, and is also reset where it can be
+ *		mastering off; on removal also a reset where it can be).
+ *		Returns 0, or -EBUSY if stopping it now would break what
+ *		its open files use (its MSIs, which are DMA writes too): the
+ *		buffers then wait for the next occasion.
  */
 struct mmfd_bus_ops {
 	void (*dma_start)(struct mmfd_device *mdev);
-	void (*quiesce)(struct mmfd_device *mdev, bool removing);
+	int (*quiesce)(struct mmfd_device *mdev, enum mmfd_quiesce why);
 };
 
 /**
@@ -337,6 +351,7 @@ ssize_t mmfd_dma_show(struct mmfd_device *mdev, char *buf);
 /* DMA buffers, the region kind (region_dma.c) */
 struct mmfd_dma_buf;
 bool mmfd_dma_iommu_translates(struct device *dev);
+u64 mmfd_dma_reach(struct device *dev);
 void mmfd_region_dma_slot_init(struct mmfd_region *region, unsigned int n);
 bool mmfd_region_is_dma_slot(const struct mmfd_region *region);
 bool mmfd_region_is_dma(const struct mmfd_region *region);

@@ -81,13 +81,30 @@ bool mmfd_dma_iommu_translates(struct device *dev)
 	       domain->type != IOMMU_DOMAIN_BLOCKED;
 }
 
+/**
+ * mmfd_dma_reach() - the highest bus address @dev reaches
+ * @dev:	the device
+ *
+ * Its DMA mask, and the limit of its bus's dma-ranges, whichever is lower.
+ *
+ * Return: the limit, as a mask.
+ */
+u64 mmfd_dma_reach(struct device *dev)
+{
+	u64 mask = dma_get_mask(dev);
+
+	if (dev->bus_dma_limit)
+		mask = min(mask, dev->bus_dma_limit);
+	return mask;
+}
+
 /*
  * The zone that pages for @dev must come from: none if its mask reaches
  * all memory or an IOMMU maps any page, else the one under its mask.
  */
 static gfp_t mmfd_dma_zone(struct device *dev)
 {
-	u64 mask = dma_get_mask(dev);
+	u64 mask = mmfd_dma_reach(dev);
 
 	if (mmfd_dma_iommu_translates(dev) || mask >= dma_get_required_mask(dev))
 		return 0;
@@ -209,7 +226,7 @@ static struct mmfd_dma_buf *mmfd_dma_buf_alloc(struct device *dev, u32 kind,
 	buf->kind = kind;
 	buf->size = size;
 	buf->nr_pages = size >> PAGE_SHIFT;
-	buf->dma_mask = dma_get_mask(dev);
+	buf->dma_mask = mmfd_dma_reach(dev);
 	if (mmfd_dma_iommu_translates(dev))
 		buf->flags |= MMFDEV_DMA_INFO_IOMMU;
 

@@ -61,6 +61,11 @@ GUEST_MEM=3G
 #  endurance=C:B:S	endurance_test: C load/unload cycles, B unbind/bind
 #			rounds, S seconds of kill -9
 #  harden		fault_test, a kmemleak scan, a long kernel log
+#  iommu		an IOMMU translates the PCI devices' DMA (x86_64: QEMU's
+#			intel-iommu and intel_iommu=on; arm64: virt's SMMUv3),
+#			so DMA buffers have IOVAs
+#  swiotlb		swiotlb=force: every streaming DMA mapping bounces, so
+#			a buffer is stale until synced
 PINGPONG=1000000
 ENDURANCE=
 HARDEN=0
@@ -73,8 +78,17 @@ for opt in ${guest//,/ }; do
 	harden)
 		[ "$suite" = debug ] || die "lane $lane: harden needs the debug kernel"
 		HARDEN=1
-		APPEND="log_buf_len=64M panic_print=0x20"
+		APPEND="$APPEND log_buf_len=64M panic_print=0x20"
 		;;
+	iommu)
+		if [ "$arch" = x86_64 ]; then
+			qemu_args+=(-device intel-iommu,intremap=off)
+			APPEND="$APPEND intel_iommu=on"
+		else
+			qemu_args=(-M virt,iommu=smmuv3 "${qemu_args[@]:2}")
+		fi
+		;;
+	swiotlb) APPEND="$APPEND swiotlb=force" ;;
 	*) die "lane $lane: unknown guest option '$opt'" ;;
 	esac
 done
@@ -413,7 +427,9 @@ check_ivshmem() {
 # with the PL011 that uart-pl011 holds ("uart", 16 KiB, so a whole number
 # of pages on both; only its first 4 KiB answer), and one shaped like the
 # Raspberry Pi 5's RP1 GPIO node (io, rio and pads: 0xc000 bytes each,
-# 0x10000 apart) on 2 MiB of RAM that no-map keeps from everyone.  Sets
+# 0x10000 apart) on 2 MiB of RAM that no-map keeps from everyone.  One
+# more node has only DMA buffers, behind a bus whose dma-ranges offset RAM
+# as the Raspberry Pi 5's does.  Sets
 # DTB_ARGS, DT_NODE, DT_SHARED_NODE and DT_GPIO_NODE.
 DT_NODE=
 DT_SHARED_NODE=
@@ -466,10 +482,22 @@ prepare_dtb() {
 			mmfdev,shared;
 		};
 
-		/* No registers: DMA buffers only, for a platform device. */
-		dmabuf {
-			compatible = "mmfdev,device";
-			mmfdev,dma-buffers = <4>;
+		/*
+		 * DMA buffers only, for a platform device on a bus that sees
+		 * RAM where the Raspberry Pi 5's PCIe and RP1 do: at phys +
+		 * 0x10_0000_0000 (bcm2712.dtsi's dma-ranges).
+		 */
+		dma-bus {
+			compatible = "simple-bus";
+			#address-cells = <2>;
+			#size-cells = <2>;
+			ranges;
+			dma-ranges = <0x10 0x40000000 0x0 0x40000000 0x0 0xc0000000>;
+
+			dmabuf {
+				compatible = "mmfdev,device";
+				mmfdev,dma-buffers = <4>;
+			};
 		};
 
 		mmfdev@7fc00000 {

@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -44,7 +45,28 @@
 #define EDU_DMA_CMD_IRQ		0x4
 #define EDU_DMA_IRQ		0x100
 
-static const char *dt_node = "/dev/mmfdev-dmabuf";
+/* The device-tree node with only DMA buffers, wherever its bus puts it. */
+static char dt_node[300];
+
+static int find_dt_node(void)
+{
+	struct dirent *d;
+	DIR *dir;
+
+	dir = opendir("/sys/class/misc");
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		if (!strncmp(d->d_name, "mmfdev-", 7) &&
+		    strstr(d->d_name, "dmabuf")) {
+			snprintf(dt_node, sizeof(dt_node), "/dev/%s",
+				 d->d_name);
+			break;
+		}
+	}
+	closedir(dir);
+	return dt_node[0] ? 0 : -1;
+}
 
 static int dma_alloc(int fd, unsigned int kind, uint64_t size,
 		     unsigned int *index)
@@ -344,7 +366,13 @@ TEST_F(edu, describes_the_buffer)
 	}
 	if (variant->kind == MMFDEV_DMA_KIND_COHERENT)
 		EXPECT_FALSE(info->flags & MMFDEV_DMA_INFO_SYNC);
-	TH_LOG("bus 0x%llx, %u segments, flags 0x%x, cache mode %u",
+	/* Behind an IOMMU: IOVAs, and scattered pages as one range. */
+	EXPECT_EQ(!!(di.flags & MMFDEV_DEVICE_FLAG_IOMMU),
+		  !!(info->flags & MMFDEV_DMA_INFO_IOMMU));
+	if (di.flags & MMFDEV_DEVICE_FLAG_IOMMU)
+		EXPECT_EQ(1, info->num_segments);
+	TH_LOG("%s 0x%llx, %u segments, flags 0x%x, cache mode %u",
+	       di.flags & MMFDEV_DEVICE_FLAG_IOMMU ? "IOVA" : "bus address",
 	       (unsigned long long)info->bus_addr, info->num_segments,
 	       info->flags, ri.cache_default);
 
@@ -411,6 +439,60 @@ TEST_F(edu, round_trip_through_edu)
 						   got, sizeof(got)));
 		EXPECT_EQ(0, memcmp(want, got, sizeof(got)));
 	}
+	mmfdev_unmap(map, len);
+	free(info);
+	EXPECT_EQ(0, dma_free(self->fd, index));
+}
+
+/*
+ * Where mappings bounce (swiotlb=force; or a mask the pages are above),
+ * what the device wrote is not in the buffer until it is synced for the
+ * CPU: the proof that MMFDEV_REGION_FLAG_DMA_SYNC means what it says.  A
+ * coherent device with that flag set is one whose mappings bounce.
+ */
+TEST_F(edu, stale_until_synced)
+{
+	uint64_t size = 4 * self->page, dst_off = 2 * self->page, left;
+	uint8_t want[EDU_DMA_LEN], zero[EDU_DMA_LEN] = { 0 };
+	struct mmfdev_device_info di;
+	struct mmfdev_dma_info *info;
+	unsigned int index = 0;
+	uint64_t src, dst;
+	uint8_t *map;
+	size_t len;
+	void *addr;
+
+	ASSERT_EQ(0, device_info(self->fd, &di));
+	ASSERT_EQ(0, dma_alloc(self->fd, variant->kind, size, &index));
+	info = dma_info(self->fd, index, 64);
+	ASSERT_NE(NULL, info);
+	if (!(info->flags & MMFDEV_DMA_INFO_SYNC) ||
+	    !(di.flags & MMFDEV_DEVICE_FLAG_DMA_COHERENT)) {
+		free(info);
+		EXPECT_EQ(0, dma_free(self->fd, index));
+		SKIP(return, "this buffer does not bounce (boot with swiotlb=force)");
+	}
+	ASSERT_EQ(0, mmfdev_map(self->dev, index, 0, 0,
+				MMFDEV_MAP_READ | MMFDEV_MAP_WRITE, &addr,
+				&len));
+	map = addr;
+	src = bus_addr_at(info, 0, &left);
+	dst = bus_addr_at(info, dst_off, &left);
+
+	fill(want, sizeof(want), 77);
+	memcpy(map, want, sizeof(want));
+	ASSERT_EQ(0, dma_sync(self->fd, index, MMFDEV_DMA_SYNC_TO_DEVICE |
+			      MMFDEV_DMA_SYNC_FOR_DEVICE, 0, size));
+	ASSERT_EQ(0, edu_dma(self->dev, self->regs, self->line, self->level,
+			     src, EDU_DMA_BUF, 0));
+	ASSERT_EQ(0, edu_dma(self->dev, self->regs, self->line, self->level,
+			     EDU_DMA_BUF, dst, EDU_DMA_CMD_TO_RAM));
+	/* The device wrote, but the CPU's pages do not have it yet, */
+	EXPECT_EQ(0, memcmp(zero, map + dst_off, EDU_DMA_LEN));
+	/* until synced for the CPU. */
+	ASSERT_EQ(0, dma_sync(self->fd, index, MMFDEV_DMA_SYNC_FROM_DEVICE |
+			      MMFDEV_DMA_SYNC_FOR_CPU, dst_off, EDU_DMA_LEN));
+	EXPECT_EQ(0, memcmp(want, map + dst_off, EDU_DMA_LEN));
 	mmfdev_unmap(map, len);
 	free(info);
 	EXPECT_EQ(0, dma_free(self->fd, index));
@@ -608,8 +690,15 @@ TEST_F(edu, bad_arguments)
 	TH_LOG("%d buffers at once", n);
 	while (n--)
 		EXPECT_EQ(0, dma_free(self->fd, idx[n]));
+	/*
+	 * Their memory is back at once behind an IOMMU; else once the
+	 * device is quiesced, which its MSIs put off to the last close.
+	 */
 	ASSERT_EQ(0, device_info(self->fd, &di));
-	EXPECT_EQ(0, di.dma_used);
+	if (di.flags & MMFDEV_DEVICE_FLAG_IOMMU)
+		EXPECT_EQ(0, di.dma_used);
+	TH_LOG("%llu bytes wait for the device to be quiesced",
+	       (unsigned long long)di.dma_used);
 }
 
 /*
@@ -795,9 +884,11 @@ FIXTURE(dt) {
 FIXTURE_SETUP(dt)
 {
 	self->page = sysconf(_SC_PAGESIZE);
+	self->fd = -1;
+	if (find_dt_node())
+		SKIP(return, "no device-tree node with mmfdev,dma-buffers");
 	self->fd = open(dt_node, O_RDWR | O_CLOEXEC);
-	if (self->fd < 0)
-		SKIP(return, "%s: %s", dt_node, strerror(errno));
+	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", dt_node, strerror(errno));
 }
 
 FIXTURE_TEARDOWN(dt)
@@ -865,6 +956,93 @@ TEST_F(dt, every_kind)
 		free(info);
 		EXPECT_EQ(0, dma_free(self->fd, index));
 	}
+}
+
+/* Physical address of the page at @addr, from /proc/self/pagemap; 0 if hidden. */
+static uint64_t phys_of(const void *addr)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t entry = 0;
+	int fd;
+
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &entry, 8, (uintptr_t)addr / page * 8) != 8)
+		entry = 0;
+	close(fd);
+	if (!(entry & (1ULL << 63)))
+		return 0;
+	return (entry & ((1ULL << 55) - 1)) * page;
+}
+
+/* The big-endian cells of a device-tree property, as one number. */
+static uint64_t dt_cells(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 4 * n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/*
+ * Bus addresses follow the bus's dma-ranges: on a bus that sees RAM at
+ * phys + offset (the Raspberry Pi 5's PCIe and RP1 do, with 0x10_0000_0000),
+ * every page of a buffer is at its physical address plus that offset.
+ */
+TEST_F(dt, bus_address_follows_dma_ranges)
+{
+	uint64_t size = 4 * self->page, child, parent, offset, phys;
+	struct mmfdev_region_info ri;
+	struct mmfdev_dma_info *info;
+	unsigned int index = 0, i;
+	char path[400];
+	uint8_t ranges[24], *map;
+	ssize_t n;
+	int fd;
+
+	/* The node's parent's dma-ranges: 2 + 2 + 2 cells. */
+	snprintf(path, sizeof(path),
+		 "/sys/class/misc/%s/device/of_node/../dma-ranges",
+		 dt_node + strlen("/dev/"));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		SKIP(return, "the node's bus has no dma-ranges");
+	n = read(fd, ranges, sizeof(ranges));
+	close(fd);
+	ASSERT_EQ(24, n);
+	child = dt_cells(ranges, 2);
+	parent = dt_cells(ranges + 8, 2);
+	offset = child - parent;
+
+	ASSERT_EQ(0, dma_alloc(self->fd, MMFDEV_DMA_KIND_STREAMING, size,
+			       &index));
+	ASSERT_EQ(0, region_info(self->fd, index, &ri));
+	info = dma_info(self->fd, index, 64);
+	ASSERT_NE(NULL, info);
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd,
+		   ri.offset);
+	ASSERT_NE(MAP_FAILED, map);
+	for (i = 0; i < size / self->page; i++) {
+		uint64_t left, bus = bus_addr_at(info, i * self->page, &left);
+
+		map[i * self->page] = 1;	/* fault it in */
+		phys = phys_of(map + i * self->page);
+		ASSERT_NE(0, phys) TH_LOG("pagemap hides frames: not root?");
+		EXPECT_EQ(phys + offset, bus)
+			TH_LOG("page %u: phys 0x%llx bus 0x%llx offset 0x%llx",
+			       i, (unsigned long long)phys,
+			       (unsigned long long)bus,
+			       (unsigned long long)offset);
+	}
+	TH_LOG("dma-ranges offset 0x%llx: bus 0x%llx",
+	       (unsigned long long)offset,
+	       (unsigned long long)info->bus_addr);
+	munmap(map, size);
+	free(info);
+	EXPECT_EQ(0, dma_free(self->fd, index));
 }
 
 TEST_HARNESS_MAIN
