@@ -6,12 +6,15 @@
  *
  *  - one MMIO region per "reg" entry, named by "reg-names" (else "regN");
  *  - one reserved-memory region per "memory-region" phandle, named by
- *    "memory-region-names" (else the reserved-memory node's name);
+ *    "memory-region-names" (else the reserved-memory node's name), but
+ *    for a "shared-dma-pool", which is where the node's coherent DMA
+ *    buffers come from instead;
  *
  *  - "mmfdev,dma-buffers" free slots for DMA buffers (see dma.c), whose
  *    addresses follow the node's dma-ranges and IOMMU: the device reaches
  *    what its bus's dma-ranges cover, or "mmfdev,dma-bits" bits if the
- *    node narrows it;
+ *    node narrows it, and the buffers "mmfdev,dma-alloc" lists
+ *    ("coherent:64K", ...) made at probe time, kept until the node goes;
  *
  * and one event line per "interrupts" entry (irq0, irq1, ...) before the
  * doorbells.  A level-triggered interrupt is masked at the interrupt
@@ -63,6 +66,16 @@ static int mmfd_of_add_reg(struct platform_device *pdev,
 		mmfd_mmio_owner_report(&pdev->dev, name, res->start,
 				       resource_size(res));
 	return ret;
+}
+
+/* Is memory-region @i of @np a DMA pool for the node's buffers? */
+static bool mmfd_of_rmem_is_pool(struct device_node *np, unsigned int i)
+{
+	struct device_node *rnp = of_parse_phandle(np, "memory-region", i);
+	bool pool = rnp && of_device_is_compatible(rnp, "shared-dma-pool");
+
+	of_node_put(rnp);
+	return pool;
 }
 
 static int mmfd_of_add_rmem(struct platform_device *pdev,
@@ -180,30 +193,89 @@ static int mmfd_of_dma_slots(struct platform_device *pdev, unsigned int used)
 	return slots;
 }
 
+/*
+ * The node's memory-regions: "shared-dma-pool" ones become the pool its
+ * coherent DMA buffers come from (at most one: the kernel gives a device
+ * one pool); the others are regions.  Returns how many are regions, or a
+ * negative errno.
+ */
+static int mmfd_of_count_rmem(struct platform_device *pdev, bool *pool)
+{
+	struct device_node *np = pdev->dev.of_node;
+	int nr, i, regions = 0, ret;
+
+	*pool = false;
+	nr = of_count_phandle_with_args(np, "memory-region", NULL);
+	for (i = 0; i < nr; i++) {
+		if (!mmfd_of_rmem_is_pool(np, i)) {
+			regions++;
+			continue;
+		}
+		if (*pool) {
+			of_reserved_mem_device_release(&pdev->dev);
+			return dev_err_probe(&pdev->dev, -EINVAL,
+					     "one shared-dma-pool at most\n");
+		}
+		ret = of_reserved_mem_device_init_by_idx(&pdev->dev, np, i);
+		if (ret)
+			return dev_err_probe(&pdev->dev, ret,
+					     "memory-region %d\n", i);
+		*pool = true;
+	}
+	return regions;
+}
+
+/* The buffers "mmfdev,dma-alloc" asks for, made before the node appears. */
+static int mmfd_of_dma_alloc(struct platform_device *pdev,
+			     struct mmfd_device *mdev)
+{
+	struct device_node *np = pdev->dev.of_node;
+	const char *spec;
+	int i, nr, ret;
+
+	nr = of_property_count_strings(np, "mmfdev,dma-alloc");
+	if (nr > 0 && !mdev->dma_dev)
+		return dev_err_probe(&pdev->dev, -EINVAL,
+				     "mmfdev,dma-alloc needs mmfdev,dma-buffers\n");
+	for (i = 0; i < nr; i++) {
+		of_property_read_string_index(np, "mmfdev,dma-alloc", i, &spec);
+		ret = mmfd_dma_alloc_spec(mdev, spec);
+		if (ret)
+			return dev_err_probe(&pdev->dev, ret,
+					     "mmfdev,dma-alloc '%s'\n", spec);
+	}
+	return 0;
+}
+
 static int mmfd_of_probe(struct platform_device *pdev)
 {
 	struct device_node *np = pdev->dev.of_node;
 	bool shared = of_property_read_bool(np, "mmfdev,shared");
-	unsigned int nr_reg = 0, nr_rmem, nr_dma, i;
+	unsigned int nr_reg = 0, nr_rmem, nr_dma, i, r;
 	struct mmfd_device *mdev;
 	char name[MMFDEV_NAME_MAX];
+	bool pool;
 	int ret;
 
 	while (platform_get_resource(pdev, IORESOURCE_MEM, nr_reg))
 		nr_reg++;
-	ret = of_count_phandle_with_args(np, "memory-region", NULL);
-	nr_rmem = ret > 0 ? ret : 0;
-	ret = mmfd_of_dma_slots(pdev, nr_reg + nr_rmem);
+	ret = mmfd_of_count_rmem(pdev, &pool);
 	if (ret < 0)
 		return ret;
+	nr_rmem = ret;
+	ret = mmfd_of_dma_slots(pdev, nr_reg + nr_rmem);
+	if (ret < 0)
+		goto release_pool;
 	nr_dma = ret;
 
 	snprintf(name, sizeof(name), "mmfdev-%s", dev_name(&pdev->dev));
 	mdev = mmfd_device_alloc(name, nr_reg + nr_rmem + nr_dma);
-	if (IS_ERR(mdev))
-		return dev_err_probe(&pdev->dev, PTR_ERR(mdev),
-				     "needs 1 to %d regions\n",
-				     MMFD_MAX_REGIONS);
+	if (IS_ERR(mdev)) {
+		ret = dev_err_probe(&pdev->dev, PTR_ERR(mdev),
+				    "needs 1 to %d regions\n",
+				    MMFD_MAX_REGIONS);
+		goto release_pool;
+	}
 	if (nr_dma)
 		mmfd_dma_setup(mdev, &pdev->dev, NULL, nr_reg + nr_rmem);
 
@@ -214,13 +286,19 @@ static int mmfd_of_probe(struct platform_device *pdev)
 			goto remove_device;
 		}
 	}
-	for (i = 0; i < nr_rmem; i++) {
-		ret = mmfd_of_add_rmem(pdev, &mdev->regions[nr_reg + i], i);
+	for (i = 0, r = nr_reg; r < nr_reg + nr_rmem; i++) {
+		if (mmfd_of_rmem_is_pool(np, i))
+			continue;
+		ret = mmfd_of_add_rmem(pdev, &mdev->regions[r++], i);
 		if (ret) {
 			dev_err(&pdev->dev, "memory-region %u: %d\n", i, ret);
 			goto remove_device;
 		}
 	}
+
+	ret = mmfd_of_dma_alloc(pdev, mdev);
+	if (ret)
+		goto remove_device;
 
 	ret = mmfd_of_setup_events(pdev, mdev);
 	if (ret) {
@@ -239,6 +317,9 @@ static int mmfd_of_probe(struct platform_device *pdev)
 
 remove_device:
 	mmfd_device_remove(mdev);
+release_pool:
+	if (pool)
+		of_reserved_mem_device_release(&pdev->dev);
 	return ret;
 }
 
@@ -248,6 +329,8 @@ static void mmfd_of_remove(struct platform_device *pdev)
 
 	/* Waiters are woken first; the handlers' lines outlive the irqs. */
 	mmfd_device_remove(mdev);
+	/* The pool goes after the buffers it gave (none if never assigned). */
+	of_reserved_mem_device_release(&pdev->dev);
 }
 
 static const struct of_device_id mmfd_of_match[] = {

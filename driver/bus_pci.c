@@ -52,6 +52,11 @@ module_param(pci_dma_buffers, uint, 0444);
 MODULE_PARM_DESC(pci_dma_buffers,
 		 "DMA buffers each PCI device may have at once, 0 to 10 (default 4)");
 
+static char *pci_dma_alloc;
+module_param(pci_dma_alloc, charp, 0444);
+MODULE_PARM_DESC(pci_dma_alloc,
+		 "DMA buffers to make for each PCI device when it is bound, kept until it is unbound: kind:size[,kind:size...], kind coherent, streaming or contiguous, size with K, M or G");
+
 static unsigned int pci_dma_bits;
 module_param(pci_dma_bits, uint, 0444);
 MODULE_PARM_DESC(pci_dma_bits,
@@ -203,6 +208,29 @@ static int mmfd_pci_quiesce(struct mmfd_device *mdev, enum mmfd_quiesce why)
 	return 0;
 }
 
+/* The buffers pci_dma_alloc asks for, made before the node appears. */
+static int mmfd_pci_dma_alloc(struct pci_dev *pdev, struct mmfd_device *mdev)
+{
+	char *list, *cur, *spec;
+	int ret = 0;
+
+	if (!pci_dma_alloc || !*pci_dma_alloc)
+		return 0;
+	if (!mdev->dma_dev)
+		return -EINVAL;
+	list = kstrdup(pci_dma_alloc, GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	cur = list;
+	while (!ret && (spec = strsep(&cur, ","))) {
+		ret = mmfd_dma_alloc_spec(mdev, spec);
+		if (ret)
+			pci_err(pdev, "pci_dma_alloc: '%s': %d\n", spec, ret);
+	}
+	kfree(list);
+	return ret;
+}
+
 static const struct mmfd_bus_ops mmfd_pci_bus_ops = {
 	.dma_start = mmfd_pci_dma_start,
 	.quiesce = mmfd_pci_quiesce,
@@ -241,6 +269,9 @@ static int mmfd_pci_probe(struct pci_dev *pdev,
 	if (dma_slots)
 		mmfd_dma_setup(mdev, &pdev->dev, &mmfd_pci_bus_ops,
 			       PCI_STD_NUM_BARS);
+	ret = mmfd_pci_dma_alloc(pdev, mdev);
+	if (ret)
+		goto remove_device;
 
 	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
 		struct mmfd_region *region = &mdev->regions[bar];

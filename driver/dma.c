@@ -16,12 +16,15 @@
  * can).  A later open, or a new buffer, lets it master the bus again.
  *
  * Each device may hold dma_quota_mb of buffers, parked ones included,
- * and as many buffers as it has slots (dma_buffers for PCI devices).
+ * and as many buffers as it has slots (pci_dma_buffers for PCI devices).
+ * The bus glue may also make buffers at probe time
+ * (mmfd_dma_alloc_spec()), which last as long as the device.
  */
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/fcntl.h>
 #include <linux/fs.h>
+#include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/overflow.h>
@@ -54,6 +57,76 @@ void mmfd_dma_setup(struct mmfd_device *mdev, struct device *dev,
 	mdev->dma_quota = (u64)dma_quota_mb << 20;
 	for (i = first; i < mdev->nr_regions; i++)
 		mmfd_region_dma_slot_init(&mdev->regions[i], i - first);
+}
+
+static const char *const mmfd_dma_kind_names[] = {
+	[MMFDEV_DMA_KIND_COHERENT] = "coherent",
+	[MMFDEV_DMA_KIND_STREAMING] = "streaming",
+	[MMFDEV_DMA_KIND_CONTIGUOUS] = "contiguous",
+};
+
+/* Allocate a buffer into the first free slot; under mdev->lock. */
+static int mmfd_dma_alloc_slot(struct mmfd_device *mdev, u32 kind, u64 size,
+			       unsigned int *index)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = mdev->dma_first; i < mdev->nr_regions; i++)
+		if (mmfd_region_is_dma_slot(&mdev->regions[i]))
+			break;
+	if (i == mdev->nr_regions || size > mdev->dma_quota - mdev->dma_used)
+		return -ENOSPC;
+	ret = mmfd_region_dma_init(&mdev->regions[i], mdev->dma_dev, kind,
+				   size);
+	if (ret)
+		return ret;
+	mdev->dma_used += size;
+	mdev->dma_live++;
+	if (!mdev->dma_active && mdev->bus_ops && mdev->bus_ops->dma_start)
+		mdev->bus_ops->dma_start(mdev);
+	mdev->dma_active = true;
+	*index = i;
+	return 0;
+}
+
+/**
+ * mmfd_dma_alloc_spec() - a buffer made at probe time
+ * @mdev:	a device set up by mmfd_dma_setup(), not registered yet
+ * @spec:	"KIND:SIZE", KIND coherent, streaming or contiguous, SIZE in
+ *		bytes with an optional K, M or G, a multiple of the page size
+ *
+ * Such a buffer lasts as long as the device: the last close does not
+ * free it, and MMFDEV_IOC_DMA_FREE refuses it with EBUSY.
+ *
+ * Return: 0, -EINVAL (a bad @spec), or what allocating gives.
+ */
+int mmfd_dma_alloc_spec(struct mmfd_device *mdev, const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+	unsigned int index, kind;
+	char *end;
+	u64 size;
+	int ret;
+
+	if (!colon)
+		return -EINVAL;
+	for (kind = MMFDEV_DMA_KIND_COHERENT;
+	     kind <= MMFDEV_DMA_KIND_CONTIGUOUS; kind++)
+		if (strlen(mmfd_dma_kind_names[kind]) == colon - spec &&
+		    !strncmp(spec, mmfd_dma_kind_names[kind], colon - spec))
+			break;
+	size = memparse(colon + 1, &end);
+	if (kind > MMFDEV_DMA_KIND_CONTIGUOUS || *end || !size ||
+	    !PAGE_ALIGNED(size) || size > MMFD_REGION_MAX_SIZE)
+		return -EINVAL;
+
+	down_write(&mdev->lock);
+	ret = mmfd_dma_alloc_slot(mdev, kind, size, &index);
+	if (!ret)
+		__set_bit(index, mdev->dma_fixed);
+	up_write(&mdev->lock);
+	return ret;
 }
 
 /* Revoke every user mapping of region @index, in every cache mode. */
@@ -102,8 +175,6 @@ static long mmfd_dma_ioctl_alloc(struct mmfd_device *mdev, struct file *file,
 				 void __user *arg)
 {
 	struct mmfdev_dma_alloc req;
-	struct mmfd_region *region = NULL;
-	unsigned int i;
 	int ret;
 
 	ret = mmfd_argsz_in(arg, &req, sizeof(req), sizeof(req));
@@ -126,25 +197,7 @@ static long mmfd_dma_ioctl_alloc(struct mmfd_device *mdev, struct file *file,
 	ret = -EOPNOTSUPP;
 	if (!mdev->dma_dev)
 		goto unlock;
-	for (i = mdev->dma_first; i < mdev->nr_regions; i++) {
-		if (mmfd_region_is_dma_slot(&mdev->regions[i])) {
-			region = &mdev->regions[i];
-			break;
-		}
-	}
-	ret = -ENOSPC;
-	if (!region || req.size > mdev->dma_quota - mdev->dma_used)
-		goto unlock;
-
-	ret = mmfd_region_dma_init(region, mdev->dma_dev, req.kind, req.size);
-	if (ret)
-		goto unlock;
-	mdev->dma_used += req.size;
-	mdev->dma_live++;
-	if (!mdev->dma_active && mdev->bus_ops && mdev->bus_ops->dma_start)
-		mdev->bus_ops->dma_start(mdev);
-	mdev->dma_active = true;
-	req.index = i;
+	ret = mmfd_dma_alloc_slot(mdev, req.kind, req.size, &req.index);
 unlock:
 	up_write(&mdev->lock);
 	if (ret)
@@ -171,6 +224,9 @@ static long mmfd_dma_ioctl_free(struct mmfd_device *mdev, struct file *file,
 	ret = -EINVAL;
 	if (req.index >= mdev->nr_regions ||
 	    !mmfd_region_is_dma(&mdev->regions[req.index]))
+		goto unlock;
+	ret = -EBUSY;
+	if (test_bit(req.index, mdev->dma_fixed))
 		goto unlock;
 	mmfd_dma_free_slot(mdev, req.index);
 	if (!mdev->dma_live || mmfd_dma_iommu_translates(mdev->dma_dev))
@@ -364,7 +420,8 @@ void mmfd_dma_last_close(struct mmfd_device *mdev)
 	down_write(&mdev->lock);
 	if (!--mdev->nr_open && !mdev->dead && mdev->dma_dev) {
 		for (i = mdev->dma_first; i < mdev->nr_regions; i++)
-			if (mmfd_region_is_dma(&mdev->regions[i]))
+			if (mmfd_region_is_dma(&mdev->regions[i]) &&
+			    !test_bit(i, mdev->dma_fixed))
 				mmfd_dma_free_slot(mdev, i);
 		mmfd_dma_quiesce(mdev, MMFD_QUIESCE_CLOSED);
 	}
@@ -380,12 +437,6 @@ void mmfd_dma_unregister(struct mmfd_device *mdev)
 {
 	mmfd_dma_quiesce(mdev, MMFD_QUIESCE_REMOVE);
 }
-
-static const char *const mmfd_dma_kind_names[] = {
-	[MMFDEV_DMA_KIND_COHERENT] = "coherent",
-	[MMFDEV_DMA_KIND_STREAMING] = "streaming",
-	[MMFDEV_DMA_KIND_CONTIGUOUS] = "contiguous",
-};
 
 /*
  * /sys/class/misc/<node>/dma: the device's DMA facts, then its buffers:

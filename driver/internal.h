@@ -255,6 +255,8 @@ struct mmfd_bus_ops {
  * @dma_quiesced: quiesced since the last open; the next open lets the
  *		device master the bus again (its MSIs need that too)
  * @dma_parked:	freed buffers waiting for the device to be quiesced
+ * @dma_fixed:	the slots of buffers made at probe time, kept until the
+ *		device goes
  * @nr_regions:	number of entries in @regions
  * @regions:	the region table, indexed by region number
  */
@@ -279,6 +281,7 @@ struct mmfd_device {
 	bool dma_active;
 	bool dma_quiesced;
 	struct list_head dma_parked;
+	DECLARE_BITMAP(dma_fixed, MMFD_MAX_REGIONS);
 	unsigned int nr_regions;
 	struct mmfd_region regions[] __counted_by(nr_regions);
 };
@@ -339,6 +342,7 @@ ssize_t mmfd_events_show(struct mmfd_device *mdev, char *buf);
 /* DMA buffers: the device's table of them (dma.c) */
 void mmfd_dma_setup(struct mmfd_device *mdev, struct device *dev,
 		    const struct mmfd_bus_ops *ops, unsigned int first);
+int mmfd_dma_alloc_spec(struct mmfd_device *mdev, const char *spec);
 long mmfd_dma_ioctl(struct mmfd_device *mdev, struct file *file,
 		    unsigned int cmd, void __user *arg);
 void mmfd_dma_fill_device_info(struct mmfd_device *mdev,

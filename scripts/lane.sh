@@ -428,7 +428,8 @@ check_ivshmem() {
 # of pages on both; only its first 4 KiB answer), and one shaped like the
 # Raspberry Pi 5's RP1 GPIO node (io, rio and pads: 0xc000 bytes each,
 # 0x10000 apart) on 2 MiB of RAM that no-map keeps from everyone.  One
-# more node has only DMA buffers, behind a bus whose dma-ranges offset RAM
+# more node has only DMA buffers, one made at probe time, its coherent ones
+# from a no-map shared-dma-pool, behind a bus whose dma-ranges offset RAM
 # as the Raspberry Pi 5's does.  Sets
 # DTB_ARGS, DT_NODE, DT_SHARED_NODE and DT_GPIO_NODE.
 DT_NODE=
@@ -461,6 +462,12 @@ prepare_dtb() {
 
 			gpio-standin@7fc00000 {
 				reg = <0x0 0x7fc00000 0x0 0x200000>;
+				no-map;
+			};
+
+			dma_pool: dma-pool@7f800000 {
+				compatible = "shared-dma-pool";
+				reg = <0x0 0x7f800000 0x0 0x400000>;
 				no-map;
 			};
 		};
@@ -497,6 +504,9 @@ prepare_dtb() {
 			dmabuf {
 				compatible = "mmfdev,device";
 				mmfdev,dma-buffers = <4>;
+				/* One made at probe time; coherent ones from dma_pool. */
+				mmfdev,dma-alloc = "coherent:64K";
+				memory-region = <&dma_pool>;
 			};
 		};
 

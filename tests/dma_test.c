@@ -958,6 +958,33 @@ TEST_F(dt, every_kind)
 	}
 }
 
+/*
+ * The node's first DMA slot holds the buffer its "mmfdev,dma-alloc" made
+ * at probe time: it survives every close, and DMA_FREE refuses it.
+ */
+TEST_F(dt, buffer_made_at_probe_time)
+{
+	struct mmfdev_region_info ri;
+	struct mmfdev_dma_info *info;
+	unsigned int i, found = 0;
+
+	for (i = 0; !region_info(self->fd, i, &ri); i++) {
+		if (ri.kind != MMFDEV_REGION_KIND_DMA)
+			continue;
+		info = dma_info(self->fd, i, 4);
+		ASSERT_NE(NULL, info);
+		if (info->kind == MMFDEV_DMA_KIND_COHERENT &&
+		    info->size == 64 << 10) {
+			found++;
+			EXPECT_EQ(-EBUSY, dma_free(self->fd, i));
+		}
+		free(info);
+	}
+	if (!found)
+		SKIP(return, "no mmfdev,dma-alloc = \"coherent:64K\" here");
+	EXPECT_EQ(1, found);
+}
+
 /* Physical address of the page at @addr, from /proc/self/pagemap; 0 if hidden. */
 static uint64_t phys_of(const void *addr)
 {
@@ -1043,6 +1070,115 @@ TEST_F(dt, bus_address_follows_dma_ranges)
 	munmap(map, size);
 	free(info);
 	EXPECT_EQ(0, dma_free(self->fd, index));
+}
+
+/* Is [@phys, @phys + @len) inside a shared-dma-pool of the device tree? */
+static int in_dma_pool(uint64_t phys, uint64_t len)
+{
+	const char *base = "/sys/firmware/devicetree/base/reserved-memory";
+	char path[600], compat[64];
+	uint8_t reg[16];
+	struct dirent *d;
+	int fd, found = 0;
+	ssize_t n;
+	DIR *dir;
+
+	dir = opendir(base);
+	if (!dir)
+		return 0;
+	while (!found && (d = readdir(dir))) {
+		snprintf(path, sizeof(path), "%s/%s/compatible", base,
+			 d->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, compat, sizeof(compat) - 1);
+		close(fd);
+		if (n <= 0 || strncmp(compat, "shared-dma-pool", 15))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/reg", base, d->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (read(fd, reg, sizeof(reg)) == sizeof(reg) &&
+		    phys >= dt_cells(reg, 2) &&
+		    phys + len <= dt_cells(reg, 2) + dt_cells(reg + 8, 2))
+			found = 1;
+		close(fd);
+	}
+	closedir(dir);
+	return found;
+}
+
+/*
+ * A node whose memory-region is a shared-dma-pool takes its coherent
+ * buffers from there; that no-map memory has no struct pages, so it
+ * cannot be a dma-buf.
+ */
+TEST_F(dt, coherent_buffers_from_the_pool)
+{
+	uint64_t size = 4 * self->page, phys;
+	struct mmfdev_region_info ri;
+	unsigned int index = 0;
+	uint8_t *map;
+
+	ASSERT_EQ(0, dma_alloc(self->fd, MMFDEV_DMA_KIND_COHERENT, size,
+			       &index));
+	ASSERT_EQ(0, region_info(self->fd, index, &ri));
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd,
+		   ri.offset);
+	ASSERT_NE(MAP_FAILED, map);
+	map[0] = 1;
+	phys = phys_of(map);
+	if (!in_dma_pool(phys, size)) {
+		munmap(map, size);
+		EXPECT_EQ(0, dma_free(self->fd, index));
+		SKIP(return, "phys 0x%llx: not from a shared-dma-pool",
+		     (unsigned long long)phys);
+	}
+	EXPECT_EQ(-EOPNOTSUPP, dma_export(self->fd, index, 0, 0, O_CLOEXEC));
+	munmap(map, size);
+	EXPECT_EQ(0, dma_free(self->fd, index));
+}
+
+/*
+ * pci_dma_alloc makes buffers when a PCI device is bound: they are there
+ * at the first open, survive every close, and DMA_FREE refuses them.
+ */
+MODULE_RELOAD_FIXTURE(reload);
+
+TEST_F(reload, pci_buffers_made_at_probe_time)
+{
+	char opts[1024], bdf[64], node[128];
+	struct mmfdev_region_info ri;
+	struct mmfdev_dma_info *info;
+	unsigned int i;
+	int fd, round;
+
+	if (find_pci(EDU_VENDOR, EDU_DEVICE, bdf, sizeof(bdf)))
+		SKIP(return, "no edu device");
+	snprintf(opts, sizeof(opts), "%s pci_dma_alloc=streaming:%zu,coherent:%zu",
+		 module_default_options(), 2 * self->page, self->page);
+	ASSERT_EQ(0, module_remove());
+	ASSERT_EQ(0, module_insert(opts));
+	snprintf(node, sizeof(node), "/dev/mmfdev-pci-%s", bdf);
+	for (round = 0; round < 2; round++) {
+		fd = open(node, O_RDWR | O_CLOEXEC);
+		ASSERT_LE(0, fd) TH_LOG("%s: %s", node, strerror(errno));
+		for (i = 6; i < 8; i++) {
+			ASSERT_EQ(0, region_info(fd, i, &ri));
+			EXPECT_EQ(MMFDEV_REGION_KIND_DMA, ri.kind);
+			info = dma_info(fd, i, 4);
+			ASSERT_NE(NULL, info);
+			EXPECT_EQ(i == 6 ? MMFDEV_DMA_KIND_STREAMING :
+				  MMFDEV_DMA_KIND_COHERENT, info->kind);
+			EXPECT_EQ((i == 6 ? 2 : 1) * self->page, info->size);
+			free(info);
+			EXPECT_EQ(-EBUSY, dma_free(fd, i));
+		}
+		close(fd);
+	}
+	module_reload_default();
 }
 
 TEST_HARNESS_MAIN

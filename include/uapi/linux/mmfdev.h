@@ -411,8 +411,12 @@ struct mmfdev_dma_alloc {
  * device was quiesced (bus mastering off), which happens when the device
  * has no other buffer, when its last file is closed, or when it goes away.
  *
+ * Buffers made at probe time (the pci_dma_alloc parameter, the
+ * "mmfdev,dma-alloc" device-tree property) last as long as the device.
+ *
  * Errors: EFAULT; EINVAL (@argsz too small, @index is not a DMA buffer);
- * EBADF (file not open for writing); ENODEV.
+ * EBUSY (a buffer made at probe time); EBADF (file not open for writing);
+ * ENODEV.
  */
 struct mmfdev_dma_free {
 	__u32 argsz;
