@@ -30,6 +30,12 @@ if [ -f /lib/modules/brd.ko ]; then
 fi
 [ -b /dev/ram0 ] && export MMFDEV_BLOCK_DEVICE=/dev/ram0
 
+# A dma-buf importer for dma_test, when the kernel has it as modules:
+# vgem, after what it needs.
+for m in /lib/modules/importers/*.ko; do
+	[ -f "$m" ] && insmod "$m"
+done
+
 # The sanitizer lane: fault injection ready for fail-nth (which needs
 # failslab and fail_page_alloc to consider every allocation, quietly),
 # and a kmemleak baseline, so the scan at the end reports only what

@@ -173,6 +173,7 @@ prepare_kernel() {
 			die "cannot install $kbuild_pkg in $LANE_ROOT"
 	fi
 	fetch_brd
+	fetch_importers
 	KDIR=$KROOT/usr/src/$headers_pkg
 	for VMLINUZ in "$KROOT/boot/vmlinuz-$RELEASE" \
 		       "$KROOT/usr/lib/modules/$RELEASE/vmlinuz" ""; do
@@ -193,6 +194,35 @@ fetch_brd() {
 			tar -x -C "$KROOT" --wildcards '*/drivers/block/brd.ko*'
 		BRD_KO=$(find "$KROOT" -name 'brd.ko*' | head -n1)
 	fi
+}
+
+# A dma-buf importer for dma_test: vgem, with the modules it needs, from
+# the same packages as brd.  Prints them, dependencies first; nothing
+# when the kernel has none.
+module_chain() {
+	local f dep
+	f=$(find "$KROOT" \( -name "$1.ko*" -o -name "${1//_/-}.ko*" \) |
+		head -n1)
+	[ -n "$f" ] || return 1
+	for dep in $(modinfo -F depends "$f" | tr , ' '); do
+		module_chain "$dep" || return 1
+	done
+	echo "$f"
+}
+
+IMPORTERS=()
+fetch_importers() {
+	local chain
+	if [ -z "$(find "$KROOT" -name 'vgem.ko*' | head -n1)" ] &&
+	   in_root apt-cache show "linux-modules-$RELEASE:$deb_arch" \
+		>/dev/null 2>&1; then
+		dpkg-deb --fsys-tarfile \
+			"$(fetch_deb "linux-modules-$RELEASE:$deb_arch")" |
+			tar -x -C "$KROOT" --wildcards '*/drivers/gpu/drm/*' \
+				'*/drivers/dma-buf/*' 2>/dev/null || true
+	fi
+	chain=$(module_chain vgem 2>/dev/null) || chain=
+	mapfile -t IMPORTERS < <(printf '%s\n' "$chain" | awk 'NF && !seen[$0]++')
 }
 
 build_module() {
@@ -372,6 +402,17 @@ build_initramfs() {
 	*.zst) zstd -qdc "$BRD_KO" > "$root/lib/modules/brd.ko" ;;
 	?*) cp "$BRD_KO" "$root/lib/modules/brd.ko" ;;
 	esac
+	mkdir -p "$root/lib/modules/importers"
+	local i=0 m out
+	for m in "${IMPORTERS[@]}"; do
+		i=$((i + 1))
+		out=$root/lib/modules/importers/$(printf %02d "$i")-$(basename "${m%%.ko*}").ko
+		case $m in
+		*.xz) xz -dc "$m" > "$out" ;;
+		*.zst) zstd -qdc "$m" > "$out" ;;
+		*) cp "$m" "$out" ;;
+		esac
+	done
 	cp "${bins[@]}" "$root/bin/"
 	install -m 0755 "$TOP/tests/mmfctl_test.sh" "$root/bin/"
 	install -m 0644 "$TOP/tests/programs" "$root/etc/mmfdev-programs"

@@ -784,6 +784,121 @@ TEST_F(edu, dma_buf_export)
 		EXPECT_EQ(refcnt, module_refcnt());
 }
 
+/*
+ * DRM's PRIME import, as vgem does it: the few ioctls of <drm/drm.h> and
+ * <drm/drm_mode.h> this needs, which the C library does not ship.
+ */
+struct t_drm_version {
+	int major, minor, patchlevel;
+	size_t name_len;
+	char *name;
+	size_t date_len;
+	char *date;
+	size_t desc_len;
+	char *desc;
+};
+
+struct t_drm_prime_handle {
+	uint32_t handle;
+	uint32_t flags;
+	int32_t fd;
+};
+
+struct t_drm_map_dumb {
+	uint32_t handle;
+	uint32_t pad;
+	uint64_t offset;
+};
+
+struct t_drm_gem_close {
+	uint32_t handle;
+	uint32_t pad;
+};
+
+#define T_DRM_IOCTL_VERSION		_IOWR('d', 0x00, struct t_drm_version)
+#define T_DRM_IOCTL_GEM_CLOSE		_IOW('d', 0x09, struct t_drm_gem_close)
+#define T_DRM_IOCTL_PRIME_FD_TO_HANDLE	_IOWR('d', 0x2e, \
+					      struct t_drm_prime_handle)
+#define T_DRM_IOCTL_MODE_MAP_DUMB	_IOWR('d', 0xb3, struct t_drm_map_dumb)
+
+/* An open DRM node of the vgem driver, or -1. */
+static int open_vgem(void)
+{
+	char path[64], name[16];
+	int i, fd;
+
+	for (i = 0; i < 16; i++) {
+		struct t_drm_version v = {
+			.name_len = sizeof(name) - 1, .name = name,
+		};
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		memset(name, 0, sizeof(name));
+		if (!ioctl(fd, T_DRM_IOCTL_VERSION, &v) &&
+		    !strcmp(name, "vgem"))
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+/*
+ * A real importer: vgem imports the dma-buf (attach, and map_dma_buf for
+ * its own device), and its mapping of the object, which DRM hands to the
+ * exporter's mmap, holds the buffer's bytes.  It keeps the memory when
+ * the buffer's region is freed, as a static importer does.
+ */
+TEST_F(edu, vgem_imports_the_dma_buf)
+{
+	uint64_t size = 2 * self->page;
+	struct t_drm_prime_handle prime = { 0 };
+	struct t_drm_map_dumb dumb = { 0 };
+	struct t_drm_gem_close gclose = { 0 };
+	unsigned int index = 0;
+	uint8_t *map, *imported, *want;
+	int drm, efd;
+	size_t len;
+	void *addr;
+
+	drm = open_vgem();
+	if (drm < 0)
+		SKIP(return, "no vgem (modprobe vgem)");
+	ASSERT_EQ(0, dma_alloc(self->fd, variant->kind, size, &index));
+	ASSERT_EQ(0, mmfdev_map(self->dev, index, 0, 0,
+				MMFDEV_MAP_READ | MMFDEV_MAP_WRITE, &addr,
+				&len));
+	map = addr;
+	fill(map, size, 21);
+	efd = dma_export(self->fd, index, 0, 0, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, efd);
+
+	prime.fd = efd;
+	ASSERT_EQ(0, ioctl(drm, T_DRM_IOCTL_PRIME_FD_TO_HANDLE, &prime))
+		TH_LOG("PRIME import: %s", strerror(errno));
+	close(efd);
+	dumb.handle = prime.handle;
+	ASSERT_EQ(0, ioctl(drm, T_DRM_IOCTL_MODE_MAP_DUMB, &dumb));
+	imported = mmap(NULL, size, PROT_READ, MAP_SHARED, drm, dumb.offset);
+	ASSERT_NE(MAP_FAILED, imported) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(0, memcmp(map, imported, size));
+
+	mmfdev_unmap(map, len);
+	ASSERT_EQ(0, dma_free(self->fd, index));
+	/* The importer still holds the memory, bytes and all. */
+	want = malloc(size);
+	ASSERT_NE(NULL, want);
+	fill(want, size, 21);
+	EXPECT_EQ(0, memcmp(want, imported, size));
+	free(want);
+	munmap(imported, size);
+	gclose.handle = prime.handle;
+	EXPECT_EQ(0, ioctl(drm, T_DRM_IOCTL_GEM_CLOSE, &gclose));
+	close(drm);
+}
+
 /* The command register's bus-master bit of PCI device @bdf, or -1. */
 static int pci_bus_master(const char *bdf)
 {
@@ -1030,10 +1145,10 @@ TEST_F(dt, bus_address_follows_dma_ranges)
 	ssize_t n;
 	int fd;
 
-	/* The node's parent's dma-ranges: 2 + 2 + 2 cells. */
-	snprintf(path, sizeof(path),
-		 "/sys/class/misc/%s/device/of_node/../dma-ranges",
-		 dt_node + strlen("/dev/"));
+	/* The dma-ranges of the node's bus: 2 + 2 + 2 cells. */
+	snprintf(path, sizeof(path), "%s/%s/of_node/../dma-ranges",
+		 PLATFORM_DRIVER_DIR,
+		 dt_node + strlen("/dev/") + strlen("mmfdev-"));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		SKIP(return, "the node's bus has no dma-ranges");
