@@ -595,6 +595,48 @@ TEST_F(edu, free_revokes_mappings)
 	mmfdev_unmap(map, len);
 }
 
+/*
+ * Unbinding the device revokes the node's mappings of its buffers
+ * (SIGBUS), as for every region; a dma-buf of one keeps its memory.
+ */
+TEST_F_TIMEOUT(edu, unbind_revokes_but_dma_bufs_keep, 120)
+{
+	uint64_t size = 2 * self->page;
+	unsigned int index = 0;
+	uint8_t *map, *shared;
+	char node[160];
+	size_t len;
+	void *addr;
+	int efd;
+
+	if (access(PCI_DRIVER_DIR "/unbind", W_OK))
+		SKIP(return, "cannot unbind (not root?)");
+	ASSERT_EQ(0, dma_alloc(self->fd, variant->kind, size, &index));
+	ASSERT_EQ(0, mmfdev_map(self->dev, index, 0, 0,
+				MMFDEV_MAP_READ | MMFDEV_MAP_WRITE, &addr,
+				&len));
+	map = addr;
+	fill(map, size, 3);
+	efd = dma_export(self->fd, index, 0, 0, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, efd);
+	shared = mmap(NULL, size, PROT_READ, MAP_SHARED, efd, 0);
+	ASSERT_NE(MAP_FAILED, shared);
+
+	ASSERT_EQ(0, sysfs_write(PCI_DRIVER_DIR "/unbind", self->bdf));
+	EXPECT_EQ(1, read_faults(map));
+	EXPECT_EQ(-ENODEV, dma_alloc(self->fd, variant->kind, size, NULL));
+	EXPECT_EQ(3, shared[0]);
+	EXPECT_EQ((uint8_t)((size - 1) * 7 + 3 + ((size - 1) >> 8)),
+		  shared[size - 1]);
+
+	mmfdev_unmap(map, len);
+	munmap(shared, size);
+	close(efd);
+	ASSERT_EQ(0, sysfs_write(PCI_DRIVER_DIR "/bind", self->bdf));
+	snprintf(node, sizeof(node), "/dev/%s", self->node);
+	EXPECT_EQ(0, access(node, F_OK));
+}
+
 /* Every bad argument gets its documented errno. */
 TEST_F(edu, bad_arguments)
 {
