@@ -30,10 +30,14 @@ if [ -f /lib/modules/brd.ko ]; then
 fi
 [ -b /dev/ram0 ] && export MMFDEV_BLOCK_DEVICE=/dev/ram0
 
-# A dma-buf importer for dma_test, when the kernel has it as modules:
-# vgem, after what it needs.
+# The dma-buf importers for dma_test, when the kernel has them as modules,
+# each after what it needs: vgem, and two vivid capture devices, one for
+# each of its allocators (vmalloc, dma-contig).
 for m in /lib/modules/importers/*.ko; do
-	[ -f "$m" ] && insmod "$m"
+	case $m in
+	*-vivid.ko) insmod "$m" n_devs=2 node_types=0x1,0x1 allocators=0,1 ;;
+	*.ko) [ -f "$m" ] && insmod "$m" ;;
+	esac
 done
 
 # The sanitizer lane: fault injection ready for fail-nth (which needs

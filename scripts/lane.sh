@@ -196,9 +196,10 @@ fetch_brd() {
 	fi
 }
 
-# A dma-buf importer for dma_test: vgem, with the modules it needs, from
-# the same packages as brd.  Prints them, dependencies first; nothing
-# when the kernel has none.
+# The dma-buf importers for dma_test: DRM's vgem and V4L2's vivid, with
+# the modules they need, from the same packages as brd.  module_chain
+# prints a module's files, dependencies first; nothing when the kernel
+# has none.
 module_chain() {
 	local f dep
 	f=$(find "$KROOT" \( -name "$1.ko*" -o -name "${1//_/-}.ko*" \) |
@@ -213,16 +214,21 @@ module_chain() {
 IMPORTERS=()
 fetch_importers() {
 	local chain
+	local m all=
 	if [ -z "$(find "$KROOT" -name 'vgem.ko*' | head -n1)" ] &&
 	   in_root apt-cache show "linux-modules-$RELEASE:$deb_arch" \
 		>/dev/null 2>&1; then
 		dpkg-deb --fsys-tarfile \
 			"$(fetch_deb "linux-modules-$RELEASE:$deb_arch")" |
 			tar -x -C "$KROOT" --wildcards '*/drivers/gpu/drm/*' \
-				'*/drivers/dma-buf/*' 2>/dev/null || true
+				'*/drivers/dma-buf/*' '*/drivers/media/*' \
+				'*/drivers/video/*' 2>/dev/null || true
 	fi
-	chain=$(module_chain vgem 2>/dev/null) || chain=
-	mapfile -t IMPORTERS < <(printf '%s\n' "$chain" | awk 'NF && !seen[$0]++')
+	for m in vgem vivid; do
+		chain=$(module_chain "$m" 2>/dev/null) || chain=
+		all+=$chain$'\n'
+	done
+	mapfile -t IMPORTERS < <(printf '%s' "$all" | awk 'NF && !seen[$0]++')
 }
 
 build_module() {
