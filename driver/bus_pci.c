@@ -216,8 +216,10 @@ static int mmfd_pci_dma_alloc(struct pci_dev *pdev, struct mmfd_device *mdev)
 
 	if (!pci_dma_alloc || !*pci_dma_alloc)
 		return 0;
-	if (!mdev->dma_dev)
+	if (!mdev->dma_dev) {
+		pci_err(pdev, "pci_dma_alloc: this device has no DMA slots\n");
 		return -EINVAL;
+	}
 	list = kstrdup(pci_dma_alloc, GFP_KERNEL);
 	if (!list)
 		return -ENOMEM;
