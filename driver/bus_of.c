@@ -276,8 +276,11 @@ static int mmfd_of_probe(struct platform_device *pdev)
 				    MMFD_MAX_REGIONS);
 		goto release_pool;
 	}
-	if (nr_dma)
-		mmfd_dma_setup(mdev, &pdev->dev, NULL, nr_reg + nr_rmem);
+	if (nr_dma) {
+		ret = mmfd_dma_setup(mdev, &pdev->dev, NULL, nr_reg + nr_rmem);
+		if (ret)
+			goto remove_device;
+	}
 
 	for (i = 0; i < nr_reg; i++) {
 		ret = mmfd_of_add_reg(pdev, &mdev->regions[i], i, shared);

@@ -268,9 +268,12 @@ static int mmfd_pci_probe(struct pci_dev *pdev,
 		ret = PTR_ERR(mdev);
 		goto release_regions;
 	}
-	if (dma_slots)
-		mmfd_dma_setup(mdev, &pdev->dev, &mmfd_pci_bus_ops,
-			       PCI_STD_NUM_BARS);
+	if (dma_slots) {
+		ret = mmfd_dma_setup(mdev, &pdev->dev, &mmfd_pci_bus_ops,
+				     PCI_STD_NUM_BARS);
+		if (ret)
+			goto remove_device;
+	}
 	ret = mmfd_pci_dma_alloc(pdev, mdev);
 	if (ret)
 		goto remove_device;

@@ -260,6 +260,7 @@ static void mmfd_device_release(struct kref *ref)
 						ref);
 
 	mmfd_regions_release(mdev, true);
+	mmfd_dma_used_put(mdev->dma_used);
 	mmfd_events_free(mdev);
 	iput(mdev->inode);
 	kfree(mdev);

@@ -15,7 +15,8 @@
  * let go), and when it leaves its bus (and resets it then, where it
  * can).  A later open, or a new buffer, lets it master the bus again.
  *
- * Each device may hold dma_quota_mb of buffers, parked ones included,
+ * Each device may hold dma_quota_mb of buffers' memory, parked buffers
+ * and the memory that only dma-bufs hold included,
  * and as many buffers as it has slots (pci_dma_buffers for PCI devices).
  * The bus glue may also make buffers at probe time
  * (mmfd_dma_alloc_spec()), which last as long as the device.
@@ -45,18 +46,31 @@ MODULE_PARM_DESC(dma_quota_mb,
  * @dev:	the device that will reach the buffers, with its DMA mask set
  * @ops:	the glue's operations, or NULL
  * @first:	the first free region slot; every slot from it on is one
+ *
+ * Return: 0 or -ENOMEM.
  */
-void mmfd_dma_setup(struct mmfd_device *mdev, struct device *dev,
-		    const struct mmfd_bus_ops *ops, unsigned int first)
+int mmfd_dma_setup(struct mmfd_device *mdev, struct device *dev,
+		   const struct mmfd_bus_ops *ops, unsigned int first)
 {
 	unsigned int i;
 
+	mdev->dma_used = kzalloc(sizeof(*mdev->dma_used), GFP_KERNEL);
+	if (!mdev->dma_used)
+		return -ENOMEM;
+	refcount_set(&mdev->dma_used->ref, 1);
 	mdev->dma_dev = dev;
 	mdev->bus_ops = ops;
 	mdev->dma_first = first;
 	mdev->dma_quota = (u64)dma_quota_mb << 20;
 	for (i = first; i < mdev->nr_regions; i++)
 		mmfd_region_dma_slot_init(&mdev->regions[i], i - first);
+	return 0;
+}
+
+/* Bytes of DMA memory the device's buffers hold now. */
+static u64 mmfd_dma_bytes(struct mmfd_device *mdev)
+{
+	return atomic64_read(&mdev->dma_used->bytes);
 }
 
 static const char *const mmfd_dma_kind_names[] = {
@@ -70,18 +84,20 @@ static int mmfd_dma_alloc_slot(struct mmfd_device *mdev, u32 kind, u64 size,
 			       unsigned int *index)
 {
 	unsigned int i;
+	u64 used;
 	int ret;
 
 	for (i = mdev->dma_first; i < mdev->nr_regions; i++)
 		if (mmfd_region_is_dma_slot(&mdev->regions[i]))
 			break;
-	if (i == mdev->nr_regions || size > mdev->dma_quota - mdev->dma_used)
+	used = mmfd_dma_bytes(mdev);
+	if (i == mdev->nr_regions || used > mdev->dma_quota ||
+	    size > mdev->dma_quota - used)
 		return -ENOSPC;
 	ret = mmfd_region_dma_init(&mdev->regions[i], mdev->dma_dev, kind,
-				   size);
+				   size, mdev->dma_used);
 	if (ret)
 		return ret;
-	mdev->dma_used += size;
 	mdev->dma_live++;
 	if (!mdev->dma_active && mdev->bus_ops && mdev->bus_ops->dma_start)
 		mdev->bus_ops->dma_start(mdev);
@@ -159,7 +175,7 @@ static void mmfd_dma_quiesce(struct mmfd_device *mdev, enum mmfd_quiesce why)
 		mdev->dma_active = false;
 		mdev->dma_quiesced = true;
 	}
-	mdev->dma_used -= mmfd_dma_reap(&mdev->dma_parked);
+	mmfd_dma_reap(&mdev->dma_parked);
 }
 
 /* Take the buffer of slot @index away; under mdev->lock for writing. */
@@ -396,7 +412,7 @@ void mmfd_dma_fill_device_info(struct mmfd_device *mdev,
 		info->flags |= MMFDEV_DEVICE_FLAG_DMA_COHERENT;
 	info->dma_mask = mmfd_dma_reach(dev);
 	info->dma_quota = mdev->dma_quota;
-	info->dma_used = mdev->dma_used;
+	info->dma_used = mmfd_dma_bytes(mdev);
 }
 
 /* A file opens @mdev: a quiesced device may master the bus again. */

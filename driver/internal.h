@@ -23,6 +23,7 @@
 #include <linux/dma-direction.h>
 #include <linux/mm_types.h>
 #include <linux/poll.h>
+#include <linux/refcount.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
@@ -249,7 +250,9 @@ struct mmfd_bus_ops {
  * @bus_ops:	the glue's DMA operations, or NULL
  * @dma_first:	the first region slot for DMA buffers
  * @dma_quota:	bytes of DMA buffers the device may hold
- * @dma_used:	bytes it holds, parked ones included
+ * @dma_used:	bytes of its buffers' memory, parked ones and those that
+ *		only dma-bufs hold included; shared with the buffers, which
+ *		may outlive the device
  * @dma_live:	buffers in slots
  * @dma_active:	bus mastering is on for DMA buffers (not quiesced)
  * @dma_quiesced: quiesced since the last open; the next open lets the
@@ -276,7 +279,7 @@ struct mmfd_device {
 	const struct mmfd_bus_ops *bus_ops;
 	unsigned int dma_first;
 	u64 dma_quota;
-	u64 dma_used;
+	struct mmfd_dma_used *dma_used;
 	unsigned int dma_live;
 	bool dma_active;
 	bool dma_quiesced;
@@ -339,9 +342,19 @@ long mmfd_events_ioctl(struct mmfd_file *mf, struct file *file,
 		       unsigned int cmd, void __user *arg);
 ssize_t mmfd_events_show(struct mmfd_device *mdev, char *buf);
 
+/**
+ * struct mmfd_dma_used - the bytes of DMA memory a device's buffers hold
+ * @ref:	the device, and each buffer until its memory is freed
+ * @bytes:	the sum of their sizes
+ */
+struct mmfd_dma_used {
+	refcount_t ref;
+	atomic64_t bytes;
+};
+
 /* DMA buffers: the device's table of them (dma.c) */
-void mmfd_dma_setup(struct mmfd_device *mdev, struct device *dev,
-		    const struct mmfd_bus_ops *ops, unsigned int first);
+int mmfd_dma_setup(struct mmfd_device *mdev, struct device *dev,
+		   const struct mmfd_bus_ops *ops, unsigned int first);
 int mmfd_dma_alloc_spec(struct mmfd_device *mdev, const char *spec);
 long mmfd_dma_ioctl(struct mmfd_device *mdev, struct file *file,
 		    unsigned int cmd, void __user *arg);
@@ -360,15 +373,16 @@ void mmfd_region_dma_slot_init(struct mmfd_region *region, unsigned int n);
 bool mmfd_region_is_dma_slot(const struct mmfd_region *region);
 bool mmfd_region_is_dma(const struct mmfd_region *region);
 int mmfd_region_dma_init(struct mmfd_region *region, struct device *dev,
-			 u32 kind, u64 size);
+			 u32 kind, u64 size, struct mmfd_dma_used *used);
+void mmfd_dma_used_put(struct mmfd_dma_used *used);
 int mmfd_region_dma_sync(struct mmfd_region *region, u32 flags, u64 off,
 			 u64 len);
 void mmfd_region_dma_info(struct mmfd_region *region,
 			  struct mmfdev_dma_info *info,
 			  struct mmfdev_dma_segment *segs, u32 room);
-u64 mmfd_region_dma_park(struct mmfd_region *region,
-			 struct list_head *parked, unsigned int n);
-u64 mmfd_dma_reap(struct list_head *parked);
+void mmfd_region_dma_park(struct mmfd_region *region,
+			  struct list_head *parked, unsigned int n);
+void mmfd_dma_reap(struct list_head *parked);
 void mmfd_dma_buf_put(struct mmfd_dma_buf *buf);
 struct mmfd_dma_buf *mmfd_region_dma_buf(struct mmfd_region *region);
 struct page *mmfd_dma_buf_page(struct mmfd_dma_buf *buf, unsigned long pgoff);

@@ -55,6 +55,8 @@
  * @dma:	coherent: its bus address
  * @node:	entry in the device's parked list, once its slot is freed
  * @exports:	its dma-bufs (dmabuf.c), revoked when the device goes
+ * @used:	the device's count of DMA bytes, which holds @size until the
+ *		memory is freed
  */
 struct mmfd_dma_buf {
 	struct kref ref;
@@ -70,6 +72,7 @@ struct mmfd_dma_buf {
 	dma_addr_t dma;
 	struct list_head node;
 	struct mmfd_dmabuf_list exports;
+	struct mmfd_dma_used *used;
 };
 
 /* Does an IOMMU translate @dev's DMA (not just pass it through)? */
@@ -129,7 +132,16 @@ static void mmfd_dma_buf_release(struct kref *ref)
 		put_page(buf->pages[i]);
 	kvfree(buf->pages);
 	put_device(buf->dev);
+	atomic64_sub(buf->size, &buf->used->bytes);
+	mmfd_dma_used_put(buf->used);
 	kfree(buf);
+}
+
+/* Drop a device's count of DMA bytes; the last reference frees it. */
+void mmfd_dma_used_put(struct mmfd_dma_used *used)
+{
+	if (used && refcount_dec_and_test(&used->ref))
+		kfree(used);
 }
 
 /* Drop a reference to @buf; the last one frees its memory. */
@@ -611,12 +623,14 @@ bool mmfd_region_is_dma(const struct mmfd_region *region)
  * @dev:	the device that will reach it
  * @kind:	MMFDEV_DMA_KIND_*
  * @size:	bytes, whole pages, at most a region's
+ * @used:	the device's count of DMA bytes, which the buffer holds @size
+ *		of until its memory is freed
  *
  * Return: 0, -EINVAL (bad @kind), -ENOMEM (no memory that @dev reaches),
  * or -EINTR (a fatal signal came while allocating).
  */
 int mmfd_region_dma_init(struct mmfd_region *region, struct device *dev,
-			 u32 kind, u64 size)
+			 u32 kind, u64 size, struct mmfd_dma_used *used)
 {
 	struct mmfd_dma_buf *buf;
 	bool coherent;
@@ -629,6 +643,9 @@ int mmfd_region_dma_init(struct mmfd_region *region, struct device *dev,
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 
+	buf->used = used;
+	refcount_inc(&used->ref);
+	atomic64_add(size, &used->bytes);
 	coherent = dev_is_dma_coherent(dev);
 	region->ops = &dma_region_ops;
 	region->kind = MMFDEV_REGION_KIND_DMA;
@@ -652,34 +669,28 @@ int mmfd_region_dma_init(struct mmfd_region *region, struct device *dev,
  * @n:		the slot's number among the device's DMA slots
  *
  * The caller revoked every user mapping of the region first.
- *
- * Return: the buffer's size in bytes.
  */
-u64 mmfd_region_dma_park(struct mmfd_region *region,
-			 struct list_head *parked, unsigned int n)
+void mmfd_region_dma_park(struct mmfd_region *region,
+			  struct list_head *parked, unsigned int n)
 {
 	struct mmfd_dma_buf *buf = region->priv;
 
 	list_add_tail(&buf->node, parked);
 	mmfd_region_dma_slot_init(region, n);
-	return buf->size;
 }
 
 /**
- * mmfd_dma_reap() - free the parked buffers of a quiesced device
+ * mmfd_dma_reap() - let go of the parked buffers of a quiesced device
  * @parked:	the device's list
  *
- * Return: the bytes they held.
+ * Their memory goes now, or with the last dma-buf of it.
  */
-u64 mmfd_dma_reap(struct list_head *parked)
+void mmfd_dma_reap(struct list_head *parked)
 {
 	struct mmfd_dma_buf *buf, *tmp;
-	u64 bytes = 0;
 
 	list_for_each_entry_safe(buf, tmp, parked, node) {
 		list_del_init(&buf->node);
-		bytes += buf->size;
 		mmfd_dma_buf_put(buf);
 	}
-	return bytes;
 }

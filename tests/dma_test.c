@@ -754,6 +754,7 @@ TEST_F(edu, dma_buf_export)
 	uint64_t page = self->page, size = 4 * page;
 	unsigned int index = 0;
 	uint8_t *map, *whole, *part;
+	struct mmfdev_device_info di;
 	long refcnt;
 	size_t len;
 	void *addr;
@@ -811,9 +812,11 @@ TEST_F(edu, dma_buf_export)
 	EXPECT_EQ(-EBADF, dma_export(ro, index, 0, 0, O_RDWR));
 	close(ro);
 
-	/* The region goes; the dma-bufs keep the memory. */
+	/* The region goes; the dma-bufs keep the memory, and it counts. */
 	mmfdev_unmap(map, len);
 	ASSERT_EQ(0, dma_free(self->fd, index));
+	ASSERT_EQ(0, device_info(self->fd, &di));
+	EXPECT_LE(size, di.dma_used);
 	EXPECT_EQ(0, memcmp(whole + page, part, 2 * page));
 	fill(whole, size, 12);
 	EXPECT_EQ(whole[page], part[0]);

@@ -43,8 +43,9 @@
  * @dma_mask:	out: the addresses the device can reach, as its DMA mask
  *		(0: no DMA buffers; see MMFDEV_DEVICE_FLAG_DMA)
  * @dma_quota:	out: bytes of DMA buffers the device may hold at once
- * @dma_used:	out: bytes it holds now, freed buffers that wait for the
- *		device to be quiesced included
+ * @dma_used:	out: bytes of memory its buffers hold now, freed ones
+ *		that wait for the device to be quiesced, or that a dma-buf
+ *		still holds, included
  *
  * The fields from @dma_mask on came with DMA buffers: an older module
  * leaves them as they were, and says so by a smaller @argsz on return.
@@ -408,8 +409,11 @@ struct mmfdev_dma_alloc {
  * Takes the buffer away: every user mapping of it is revoked (an access
  * gets SIGBUS) and its slot is free again.  The memory itself goes back
  * once nothing can reach it any more: no dma-buf of it is left, and the
- * device was quiesced (bus mastering off), which happens when the device
- * has no other buffer, when its last file is closed, or when it goes away.
+ * device can no longer reach it: at once behind an IOMMU (the unmapping
+ * keeps the device out), else once the device is quiesced (bus mastering
+ * off), when it has no other buffer and no open file uses its MSIs, when
+ * its last file is closed, or when it goes away.  Until then the memory
+ * counts in dma_used, against the device's quota.
  *
  * Buffers made at probe time (the pci_dma_alloc parameter, the
  * "mmfdev,dma-alloc" device-tree property) last as long as the device.
