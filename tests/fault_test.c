@@ -915,7 +915,7 @@ static unsigned int step_dma(struct __test_metadata *_metadata,
 	}
 	EXPECT_LT(n, DMA_ROUND_LIMIT);
 	if (bounded) {
-		ksft_print_msg("%s: stopped after %u failure points: %.0f s are up\n",
+		ksft_print_msg("%s: stopped after %u failure points: %g s are up\n",
 			       what, points, budget);
 		/* The round without failures must still work. */
 		dma_round_run(c->fd, kind, size, &r);
