@@ -221,6 +221,9 @@ struct fault_call {
 	int ctl;		/* a sysfs file, open for writing */
 	const struct module_image *img;
 	const char *options;
+	/* DMA buffers made at probe time, which no close frees. */
+	int dma_fixed;
+	uint64_t dma_fixed_bytes;
 	char buf[64];
 	size_t io_len;		/* one access of a sized region, or buf */
 };
@@ -636,11 +639,13 @@ TEST_F_TIMEOUT(fault, pci_node_calls, 1200)
  * allocated, so an ENOSPC would be a slot or bytes the failure leaked.
  * EINTR comes only from a fatal signal, which fault injection never
  * sends.  After each round whatever it left allocated is freed, and the
- * device must be as before: no DMA buffer left in its slots, dma_used as
- * a round without failures leaves it (freed buffers of a PCI device whose
+ * device must be as before: no DMA buffer left in its slots but those
+ * made at probe time (pci_dma_alloc, mmfdev,dma-alloc), dma_used as a
+ * round without failures leaves it (freed buffers of a PCI device whose
  * MSIs are in use wait for the last close), the module's reference count
  * as before (a failed export holds no dma-buf).  At the end of each kind,
- * the last close frees and quiesces: reopened, dma_used is 0.
+ * the last close frees and quiesces: reopened, dma_used is what the
+ * buffers made at probe time hold, 0 without them.
  *
  * Each round is a few dozen allocations; the rounds of a kind stop after
  * DMA_KIND_SECONDS (MMFDEV_FAULT_DMA_SECONDS) all the same, so that a
@@ -730,20 +735,29 @@ static int dma_round_undo(int fd, struct dma_round *r)
 	return ioctl(fd, MMFDEV_IOC_DMA_FREE, &f) ? -errno : 0;
 }
 
-/* How many of the node's regions are DMA buffers now, or -errno. */
-static int dma_live(int fd)
+/*
+ * How many of the node's regions are DMA buffers now, or -errno; their
+ * bytes go to *@bytes, if not NULL.
+ */
+static int dma_live(int fd, uint64_t *bytes)
 {
 	struct mmfdev_device_info di;
 	struct mmfdev_region_info ri;
 	unsigned int i;
 	int n = 0, ret = dma_device_info(fd, &di);
 
+	if (bytes)
+		*bytes = 0;
 	if (ret)
 		return ret;
 	for (i = 0; i < di.num_regions; i++) {
 		if (region_info(fd, i, &ri))
 			return -errno;
-		n += ri.kind == MMFDEV_REGION_KIND_DMA;
+		if (ri.kind != MMFDEV_REGION_KIND_DMA)
+			continue;
+		n++;
+		if (bytes)
+			*bytes += ri.size;
 	}
 	return n;
 }
@@ -786,9 +800,11 @@ static void dma_reopen(struct __test_metadata *_metadata, struct fault_call *c,
 	c->fd = open(node, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, c->fd) TH_LOG("%s: %s", node, strerror(errno));
 	ASSERT_EQ(0, dma_device_info(c->fd, &di));
-	EXPECT_EQ(0, di.dma_used)
-		TH_LOG("%s: %llu bytes of DMA buffers left after the last close",
-		       what, (unsigned long long)di.dma_used);
+	EXPECT_EQ(c->dma_fixed_bytes, di.dma_used)
+		TH_LOG("%s: %llu bytes of DMA buffers after the last close, %llu made at probe time",
+		       what, (unsigned long long)di.dma_used,
+		       (unsigned long long)c->dma_fixed_bytes);
+	EXPECT_EQ(c->dma_fixed, dma_live(c->fd, NULL));
 }
 
 static double seconds_now(void)
@@ -845,7 +861,7 @@ static unsigned int step_dma(struct __test_metadata *_metadata,
 	ASSERT_TRUE(parks == 0 || parks == size)
 		TH_LOG("%s: a round left %llu bytes in use", what,
 		       (unsigned long long)parks);
-	EXPECT_EQ(0, dma_live(c->fd));
+	EXPECT_EQ(c->dma_fixed, dma_live(c->fd, NULL));
 
 	start = seconds_now();
 	for (n = 1; n < DMA_ROUND_LIMIT; n++) {
@@ -897,10 +913,10 @@ static unsigned int step_dma(struct __test_metadata *_metadata,
 			}
 		}
 		/* As a round without failures leaves the device. */
-		live = dma_live(c->fd);
-		EXPECT_EQ(0, live)
-			TH_LOG("%s: failure point %u left %d DMA buffers",
-			       what, n, live);
+		live = dma_live(c->fd, NULL);
+		EXPECT_EQ(c->dma_fixed, live)
+			TH_LOG("%s: failure point %u left %d DMA buffers, %d made at probe time",
+			       what, n, live, c->dma_fixed);
 		ASSERT_EQ(0, dma_device_info(c->fd, &after));
 		/* (The replay's buffer may wait for the close too.) */
 		if (!replayed)
@@ -956,10 +972,20 @@ static void step_dma_node(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, dma_device_info(c->fd, &di));
 	ASSERT_TRUE(di.flags & MMFDEV_DEVICE_FLAG_DMA)
 		TH_LOG("%s has no DMA buffers", node);
-	/* No other file of the device open: its last close is ours. */
-	EXPECT_EQ(0, di.dma_used)
-		TH_LOG("%s: %llu bytes of DMA buffers in use at the start",
-		       node, (unsigned long long)di.dma_used);
+	/*
+	 * No other file of the device open, so the last close is ours, and
+	 * the buffers left are those made at probe time, all that is in use.
+	 */
+	c->dma_fixed = dma_live(c->fd, &c->dma_fixed_bytes);
+	ASSERT_LE(0, c->dma_fixed);
+	EXPECT_EQ(c->dma_fixed_bytes, di.dma_used)
+		TH_LOG("%s: %llu bytes of DMA buffers in use at the start, %llu in slots",
+		       node, (unsigned long long)di.dma_used,
+		       (unsigned long long)c->dma_fixed_bytes);
+	if (c->dma_fixed)
+		ksft_print_msg("%s: %d DMA buffers of %llu bytes in all made at probe time\n",
+			       node, c->dma_fixed,
+			       (unsigned long long)c->dma_fixed_bytes);
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		snprintf(what, sizeof(what), "DMA %s %s", name, kinds[i].name);
 		total += step_dma(_metadata, c, node, what, kinds[i].kind);
