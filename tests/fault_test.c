@@ -5,7 +5,8 @@
  * ioctl, read, write, fsync, binding and unbinding a PCI device), fail
  * the 1st, then the 2nd, ... allocation the call makes, through
  * /proc/thread-self/fail-nth, until the call makes fewer allocations than
- * that and runs to its end.
+ * that and runs to its end.  DMA buffers go through whole rounds (alloc,
+ * describe, export, free) under one armed failure: see step_dma().
  *
  * Every call an injected failure reaches must either end as it ends
  * without one, or fail with ENOMEM (or, where the kernel reports its own
@@ -34,6 +35,7 @@
 #include <sys/ioctl.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/mmfdev.h>
@@ -219,6 +221,9 @@ struct fault_call {
 	int ctl;		/* a sysfs file, open for writing */
 	const struct module_image *img;
 	const char *options;
+	/* DMA buffers made at probe time, which no close frees. */
+	int dma_fixed;
+	uint64_t dma_fixed_bytes;
 	char buf[64];
 	size_t io_len;		/* one access of a sized region, or buf */
 };
@@ -620,6 +625,414 @@ TEST_F_TIMEOUT(fault, pci_node_calls, 1200)
 	if (access(node, F_OK))
 		SKIP(return, "edu is not bound to mmfdev");
 	step_node(_metadata, &self->c, node);
+}
+
+/*
+ * DMA buffers.  A round allocates a buffer of DMA_PAGES pages of one
+ * kind, describes it (MMFDEV_IOC_DMA_INFO, with room for its segments),
+ * exports it as a dma-buf and closes that, and frees it, with the nth
+ * failure armed over the whole round: the failure falls in whichever
+ * call makes the nth allocation of the round.  That call must fail with
+ * ENOMEM (EXPORT: or EMFILE, ENFILE, as documented), or go on as without
+ * the failure; the other calls of the round must end as they do without
+ * one.  No ENOSPC: slots and quota are checked before anything is
+ * allocated, so an ENOSPC would be a slot or bytes the failure leaked.
+ * EINTR comes only from a fatal signal, which fault injection never
+ * sends.  After each round whatever it left allocated is freed, and the
+ * device must be as before: no DMA buffer left in its slots but those
+ * made at probe time (pci_dma_alloc, mmfdev,dma-alloc), dma_used as a
+ * round without failures leaves it (freed buffers of a PCI device whose
+ * MSIs are in use wait for the last close), the module's reference count
+ * as before (a failed export holds no dma-buf).  At the end of each kind,
+ * the last close frees and quiesces: reopened, dma_used is what the
+ * buffers made at probe time hold, 0 without them.
+ *
+ * Each round is a few dozen allocations; the rounds of a kind stop after
+ * DMA_KIND_SECONDS (MMFDEV_FAULT_DMA_SECONDS) all the same, so that a
+ * device's three kinds stay within about 30 s under TCG with KASAN.
+ */
+#define DMA_PAGES		4
+#define DMA_ROUND_LIMIT		2000
+#define DMA_KIND_SECONDS	9
+
+enum { DMA_ALLOC, DMA_INFO, DMA_EXPORT, DMA_FREE, DMA_CALLS };
+
+static const char dma_call_names[DMA_CALLS][8] = {
+	"ALLOC", "INFO", "EXPORT", "FREE"
+};
+
+static const int dma_export_errnos[] = { EMFILE, ENFILE, 0 };
+
+struct dma_round {
+	long ret[DMA_CALLS];		/* 0 or -errno */
+	int reached;			/* calls made */
+	unsigned int index;		/* the buffer's region, if allocated */
+	int allocated;			/* allocated and not freed */
+};
+
+/* The node's DMA facts now: 0 or -errno. */
+static int dma_device_info(int fd, struct mmfdev_device_info *di)
+{
+	memset(di, 0, sizeof(*di));
+	di->argsz = sizeof(*di);
+	return ioctl(fd, MMFDEV_IOC_DEVICE_INFO, di) ? -errno : 0;
+}
+
+/*
+ * One round, all of it under the armed failure: nothing here prints or
+ * allocates in userspace, so that only the ioctls meet the failure.
+ */
+static void dma_round_run(int fd, unsigned int kind, uint64_t size,
+			  struct dma_round *r)
+{
+	struct mmfdev_dma_alloc a = {
+		.argsz = sizeof(a), .kind = kind, .size = size,
+	};
+	uint64_t ibuf[(sizeof(struct mmfdev_dma_info) +
+		       DMA_PAGES * sizeof(struct mmfdev_dma_segment)) /
+		      sizeof(uint64_t)];
+	struct mmfdev_dma_info *info = (struct mmfdev_dma_info *)ibuf;
+	struct mmfdev_dma_export e = {
+		.argsz = sizeof(e), .flags = O_RDWR | O_CLOEXEC,
+	};
+	struct mmfdev_dma_free f = { .argsz = sizeof(f) };
+
+	memset(r, 0, sizeof(*r));
+	memset(ibuf, 0, sizeof(ibuf));
+	r->reached = 1;
+	r->ret[DMA_ALLOC] = ioctl(fd, MMFDEV_IOC_DMA_ALLOC, &a) ? -errno : 0;
+	if (r->ret[DMA_ALLOC])
+		return;
+	r->index = a.index;
+	r->allocated = 1;
+
+	r->reached++;
+	info->argsz = sizeof(ibuf);
+	info->index = a.index;
+	r->ret[DMA_INFO] = ioctl(fd, MMFDEV_IOC_DMA_INFO, info) ? -errno : 0;
+
+	r->reached++;
+	e.index = a.index;
+	r->ret[DMA_EXPORT] = ioctl(fd, MMFDEV_IOC_DMA_EXPORT, &e) ? -errno : 0;
+	if (!r->ret[DMA_EXPORT] && close(e.fd))
+		r->ret[DMA_EXPORT] = -errno;
+
+	r->reached++;
+	f.index = a.index;
+	r->ret[DMA_FREE] = ioctl(fd, MMFDEV_IOC_DMA_FREE, &f) ? -errno : 0;
+	if (!r->ret[DMA_FREE])
+		r->allocated = 0;
+}
+
+/* Free what a round left allocated, with no failure armed: 0 or -errno. */
+static int dma_round_undo(int fd, struct dma_round *r)
+{
+	struct mmfdev_dma_free f = { .argsz = sizeof(f), .index = r->index };
+
+	if (!r->allocated)
+		return 0;
+	r->allocated = 0;
+	return ioctl(fd, MMFDEV_IOC_DMA_FREE, &f) ? -errno : 0;
+}
+
+/*
+ * How many of the node's regions are DMA buffers now, or -errno; their
+ * bytes go to *@bytes, if not NULL.
+ */
+static int dma_live(int fd, uint64_t *bytes)
+{
+	struct mmfdev_device_info di;
+	struct mmfdev_region_info ri;
+	unsigned int i;
+	int n = 0, ret = dma_device_info(fd, &di);
+
+	if (bytes)
+		*bytes = 0;
+	if (ret)
+		return ret;
+	for (i = 0; i < di.num_regions; i++) {
+		if (region_info(fd, i, &ri))
+			return -errno;
+		if (ri.kind != MMFDEV_REGION_KIND_DMA)
+			continue;
+		n++;
+		if (bytes)
+			*bytes += ri.size;
+	}
+	return n;
+}
+
+static int dma_errno_allowed(int call, long ret)
+{
+	const int *e;
+
+	if (ret == -ENOMEM)
+		return 1;
+	for (e = call == DMA_EXPORT ? dma_export_errnos : NULL; e && *e; e++)
+		if (ret == -*e)
+			return 1;
+	return 0;
+}
+
+/* Round @n again, with the failure's stack trace in the kernel log. */
+static void dma_replay_verbose(int fd, int nth, unsigned int kind,
+			       uint64_t size, unsigned int n)
+{
+	struct dma_round r;
+
+	set_verbose(1);
+	if (!fail_nth_arm(nth, n)) {
+		dma_round_run(fd, kind, size, &r);
+		fail_nth_fired(nth);
+		dma_round_undo(fd, &r);
+	}
+	set_verbose(0);
+	log_tail(40);
+}
+
+/* Close the node and open it again: the last close frees every buffer. */
+static void dma_reopen(struct __test_metadata *_metadata, struct fault_call *c,
+		       const char *node, const char *what)
+{
+	struct mmfdev_device_info di;
+
+	close(c->fd);
+	c->fd = open(node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, c->fd) TH_LOG("%s: %s", node, strerror(errno));
+	ASSERT_EQ(0, dma_device_info(c->fd, &di));
+	EXPECT_EQ(c->dma_fixed_bytes, di.dma_used)
+		TH_LOG("%s: %llu bytes of DMA buffers after the last close, %llu made at probe time",
+		       what, (unsigned long long)di.dma_used,
+		       (unsigned long long)c->dma_fixed_bytes);
+	EXPECT_EQ(c->dma_fixed, dma_live(c->fd, NULL));
+}
+
+static double seconds_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The time bound of one kind's rounds (MMFDEV_FAULT_DMA_SECONDS). */
+static double dma_kind_seconds(void)
+{
+	const char *v = getenv("MMFDEV_FAULT_DMA_SECONDS");
+
+	return v && atof(v) > 0 ? atof(v) : DMA_KIND_SECONDS;
+}
+
+/*
+ * Step the nth failure through the rounds of @kind on the open node
+ * c->fd until a round no longer meets it.  Returns the failure points met.
+ */
+static unsigned int step_dma(struct __test_metadata *_metadata,
+			     struct fault_call *c, const char *node,
+			     const char *what, unsigned int kind)
+{
+	unsigned int n, points = 0, failed = 0, other = 0, by_call[DMA_CALLS];
+	uint64_t size = DMA_PAGES * sysconf(_SC_PAGESIZE), parks;
+	struct mmfdev_device_info di, after;
+	long before_ref, want[DMA_CALLS];
+	double start, budget = dma_kind_seconds();
+	struct dma_round r;
+	int i, fired, live, bounded = 0, replayed;
+
+	memset(by_call, 0, sizeof(by_call));
+	/* How a round ends when nothing fails, and what it leaves. */
+	ASSERT_EQ(0, dma_device_info(c->fd, &di));
+	dma_round_run(c->fd, kind, size, &r);
+	EXPECT_EQ(0, dma_round_undo(c->fd, &r));
+	ASSERT_EQ(0, r.ret[DMA_ALLOC])
+		TH_LOG("%s: a round without failures: ALLOC gave %s", what,
+		       strerror(-r.ret[DMA_ALLOC]));
+	for (i = 0; i < DMA_CALLS; i++) {
+		want[i] = r.ret[i];
+		/* EXPORT may be refused (memory without pages), the rest not. */
+		if (i != DMA_EXPORT)
+			EXPECT_EQ(0, want[i]) TH_LOG("%s: a round without failures: %s gave %s",
+						     what, dma_call_names[i],
+						     strerror(-want[i]));
+	}
+	ASSERT_EQ(0, dma_device_info(c->fd, &after));
+	/* A freed buffer waits for the last close, or goes at once. */
+	parks = after.dma_used - di.dma_used;
+	ASSERT_TRUE(parks == 0 || parks == size)
+		TH_LOG("%s: a round left %llu bytes in use", what,
+		       (unsigned long long)parks);
+	EXPECT_EQ(c->dma_fixed, dma_live(c->fd, NULL));
+
+	start = seconds_now();
+	for (n = 1; n < DMA_ROUND_LIMIT; n++) {
+		if (seconds_now() - start > budget) {
+			bounded = 1;
+			break;
+		}
+		ASSERT_EQ(0, dma_device_info(c->fd, &di));
+		/* Room for one more buffer: the parked ones go at the close. */
+		if (di.dma_quota - di.dma_used < size) {
+			dma_reopen(_metadata, c, node, what);
+			ASSERT_EQ(0, dma_device_info(c->fd, &di));
+		}
+		before_ref = module_refcnt();
+		ASSERT_EQ(0, fail_nth_arm(c->nth, n));
+		dma_round_run(c->fd, kind, size, &r);
+		fired = fail_nth_fired(c->nth);
+		ASSERT_LE(0, fired);
+		EXPECT_EQ(0, dma_round_undo(c->fd, &r))
+			TH_LOG("%s: failure point %u: the buffer left would not free",
+			       what, n);
+		if (!fired) {
+			/* It ran to its end: as it does without failures. */
+			for (i = 0; i < DMA_CALLS; i++)
+				EXPECT_EQ(want[i], r.ret[i])
+					TH_LOG("%s: uninjected %s", what,
+					       dma_call_names[i]);
+			break;
+		}
+		points++;
+		replayed = 0;
+		for (i = 0; i < r.reached; i++) {
+			if (r.ret[i] == want[i])
+				continue;
+			failed++;
+			by_call[i]++;
+			EXPECT_TRUE(dma_errno_allowed(i, r.ret[i])) {
+				TH_LOG("%s: failure point %u: %s gave %s", what,
+				       n, dma_call_names[i],
+				       strerror(-r.ret[i]));
+				dma_replay_verbose(c->fd, c->nth, kind, size, n);
+				replayed = 1;
+			}
+			if (r.ret[i] != -ENOMEM) {
+				other++;
+				ksft_print_msg("%s: failure point %u: %s gave %s\n",
+					       what, n, dma_call_names[i],
+					       strerror(-r.ret[i]));
+			}
+		}
+		/* As a round without failures leaves the device. */
+		live = dma_live(c->fd, NULL);
+		EXPECT_EQ(c->dma_fixed, live)
+			TH_LOG("%s: failure point %u left %d DMA buffers, %d made at probe time",
+			       what, n, live, c->dma_fixed);
+		ASSERT_EQ(0, dma_device_info(c->fd, &after));
+		/* (The replay's buffer may wait for the close too.) */
+		if (!replayed)
+			EXPECT_EQ(di.dma_used + (r.ret[DMA_ALLOC] ? 0 : parks),
+				  after.dma_used)
+			TH_LOG("%s: failure point %u: dma_used %llu, was %llu",
+			       what, n, (unsigned long long)after.dma_used,
+			       (unsigned long long)di.dma_used);
+		EXPECT_EQ(before_ref, module_refcnt())
+			TH_LOG("%s: failure point %u changed the module's reference count",
+			       what, n);
+	}
+	EXPECT_LT(n, DMA_ROUND_LIMIT);
+	if (bounded) {
+		ksft_print_msg("%s: stopped after %u failure points: %g s are up\n",
+			       what, points, budget);
+		/* The round without failures must still work. */
+		dma_round_run(c->fd, kind, size, &r);
+		EXPECT_EQ(0, dma_round_undo(c->fd, &r));
+		for (i = 0; i < DMA_CALLS; i++)
+			EXPECT_EQ(want[i], r.ret[i])
+				TH_LOG("%s: uninjected %s", what,
+				       dma_call_names[i]);
+	}
+	ksft_print_msg("%s: %u failure points: %u calls failed (ALLOC %u, INFO %u, EXPORT %u, FREE %u; %u not with ENOMEM), %u went on\n",
+		       what, points, failed, by_call[DMA_ALLOC],
+		       by_call[DMA_INFO], by_call[DMA_EXPORT],
+		       by_call[DMA_FREE], other, points - failed);
+	/* The last close frees and quiesces: nothing left in use. */
+	dma_reopen(_metadata, c, node, what);
+	return points;
+}
+
+/* Every kind of DMA buffer on @node, which must have DMA slots. */
+static void step_dma_node(struct __test_metadata *_metadata,
+			  struct fault_call *c, const char *node,
+			  const char *name)
+{
+	static const struct {
+		unsigned int kind;
+		const char *name;
+	} kinds[] = {
+		{ MMFDEV_DMA_KIND_COHERENT, "coherent" },
+		{ MMFDEV_DMA_KIND_STREAMING, "streaming" },
+		{ MMFDEV_DMA_KIND_CONTIGUOUS, "contiguous" },
+	};
+	struct mmfdev_device_info di;
+	unsigned int i, total = 0;
+	char what[96];
+
+	c->fd = open(node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, c->fd) TH_LOG("%s: %s", node, strerror(errno));
+	ASSERT_EQ(0, dma_device_info(c->fd, &di));
+	ASSERT_TRUE(di.flags & MMFDEV_DEVICE_FLAG_DMA)
+		TH_LOG("%s has no DMA buffers", node);
+	/*
+	 * No other file of the device open, so the last close is ours, and
+	 * the buffers left are those made at probe time, all that is in use.
+	 */
+	c->dma_fixed = dma_live(c->fd, &c->dma_fixed_bytes);
+	ASSERT_LE(0, c->dma_fixed);
+	EXPECT_EQ(c->dma_fixed_bytes, di.dma_used)
+		TH_LOG("%s: %llu bytes of DMA buffers in use at the start, %llu in slots",
+		       node, (unsigned long long)di.dma_used,
+		       (unsigned long long)c->dma_fixed_bytes);
+	if (c->dma_fixed)
+		ksft_print_msg("%s: %d DMA buffers of %llu bytes in all made at probe time\n",
+			       node, c->dma_fixed,
+			       (unsigned long long)c->dma_fixed_bytes);
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		snprintf(what, sizeof(what), "DMA %s %s", name, kinds[i].name);
+		total += step_dma(_metadata, c, node, what, kinds[i].kind);
+	}
+	ksft_print_msg("%s: %u failure points in all\n", node, total);
+}
+
+TEST_F_TIMEOUT(fault, pci_dma_buffers, 600)
+{
+	char node[128];
+
+	if (find_pci(0x1234, 0x11e8, self->c.bdf, sizeof(self->c.bdf)))
+		SKIP(return, "no edu device");
+	snprintf(node, sizeof(node), "/dev/mmfdev-pci-%s", self->c.bdf);
+	if (access(node, F_OK))
+		SKIP(return, "edu is not bound to mmfdev");
+	step_dma_node(_metadata, &self->c, node, "edu");
+}
+
+/* The device-tree node with only DMA buffers (arm64 lanes), if any. */
+static int find_dmabuf_node(char *node, size_t len)
+{
+	struct dirent *d;
+	DIR *dir;
+
+	node[0] = 0;
+	dir = opendir("/sys/class/misc");
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		if (!strncmp(d->d_name, "mmfdev-", 7) &&
+		    strstr(d->d_name, "dmabuf")) {
+			snprintf(node, len, "/dev/%s", d->d_name);
+			break;
+		}
+	}
+	closedir(dir);
+	return node[0] ? 0 : -1;
+}
+
+TEST_F_TIMEOUT(fault, dt_dma_buffers, 600)
+{
+	char node[300];
+
+	if (find_dmabuf_node(node, sizeof(node)))
+		SKIP(return, "no device-tree node with mmfdev,dma-buffers");
+	step_dma_node(_metadata, &self->c, node, "dmabuf");
 }
 
 static void step_load(struct __test_metadata *_metadata,

@@ -8,10 +8,12 @@
  *   mmfdev_bench [NODE]        default /dev/mmfdev
  *
  * MMFDEV_BENCH_PCI names an edu device node (mmfdev-pci-...) for the MMIO
- * and interrupt lines; they are left out without it.  The huge-mapping
- * lines need a RAM region of 64 MiB and 1 GiB (size=1G); they are left
- * out, with a line that says so, when it is smaller.  The doorbell lines
- * need two doorbells on NODE.
+ * and interrupt lines; they are left out without it.  The DMA lines use
+ * the node MMFDEV_BENCH_DMA names (a name or a path), else that edu node,
+ * and are left out, with a line that says so, when neither is set or the
+ * node has no DMA buffers.  The huge-mapping lines need a RAM region of
+ * 64 MiB and 1 GiB (size=1G); they are left out, with a line that says
+ * so, when it is smaller.  The doorbell lines need two doorbells on NODE.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -1033,10 +1035,234 @@ out:
 	free(lat[0]);
 }
 
+/* DMA buffers: at most this big, and no smaller than DMA_BENCH_MIN. */
+#define DMA_BENCH_MAX	(4u << 20)
+#define DMA_BENCH_MIN	(64u << 10)
+
+static const char *const dma_kind_names[] = {
+	[MMFDEV_DMA_COHERENT] = "coherent",
+	[MMFDEV_DMA_STREAMING] = "streaming",
+	[MMFDEV_DMA_CONTIGUOUS] = "contiguous",
+};
+
+static const char *const cache_names[] = {
+	[MMFDEV_CACHE_UC] = "UC", [MMFDEV_CACHE_WC] = "WC",
+	[MMFDEV_CACHE_WB] = "WB",
+};
+
+/*
+ * Write then read every word of @a and of @b, @len bytes each: one pass
+ * of each to fault them in, then 8 passes of each, interleaved; the best
+ * MB/s of each goes to @best: @a's write and read, @b's write and read.
+ */
+static void stream_pair(void *a, void *b, size_t len, double best[4])
+{
+	double w, r;
+	int k;
+
+	stream(a, len, 1, &w, &r);
+	stream(b, len, 1, &w, &r);
+	memset(best, 0, 4 * sizeof(*best));
+	for (k = 0; k < 8; k++) {
+		stream(a, len, 1, &w, &r);
+		if (w > best[0])
+			best[0] = w;
+		if (r > best[1])
+			best[1] = r;
+		stream(b, len, 1, &w, &r);
+		if (w > best[2])
+			best[2] = w;
+		if (r > best[3])
+			best[3] = r;
+	}
+}
+
+/*
+ * MMFDEV_IOC_DMA_SYNC of the whole buffer @index, @size bytes, in both
+ * directions a transfer needs, in turn (TO_DEVICE | FOR_DEVICE, then
+ * FROM_DEVICE | FOR_CPU), for up to 201 rounds or 0.5 s, at least 5: the
+ * median microseconds per MiB of each to @to_dev and @for_cpu.  -1 if a
+ * sync failed.
+ */
+static int dma_sync_cost(struct mmfdev *dev, unsigned int index,
+			 uint64_t size, double *to_dev, double *for_cpu)
+{
+	enum { MAX_ROUNDS = 201 };
+	const double budget = 0.5, mib = size / (double)(1u << 20);
+	double lat[2][MAX_ROUNDS], t, t0 = now();
+	int n;
+
+	for (n = 0; n < MAX_ROUNDS && (n < 5 || now() - t0 < budget); n++) {
+		t = now();
+		if (mmfdev_dma_sync(dev, index, MMFDEV_DMA_TO_DEVICE |
+				    MMFDEV_DMA_FOR_DEVICE, 0, size))
+			return -1;
+		lat[0][n] = (now() - t) * 1e6;
+		t = now();
+		if (mmfdev_dma_sync(dev, index, MMFDEV_DMA_FROM_DEVICE |
+				    MMFDEV_DMA_FOR_CPU, 0, size))
+			return -1;
+		lat[1][n] = (now() - t) * 1e6;
+	}
+	qsort(lat[0], n, sizeof(double), cmp_double);
+	qsort(lat[1], n, sizeof(double), cmp_double);
+	*to_dev = lat[0][n / 2] / mib;
+	*for_cpu = lat[1][n / 2] / mib;
+	return 0;
+}
+
+/* The biggest buffer of @kind up to @size that the device gets, or 0. */
+static uint64_t dma_alloc_fitting(struct mmfdev *dev, unsigned int kind,
+				  uint64_t size, size_t page,
+				  unsigned int *index, int *err)
+{
+	for (;;) {
+		*err = mmfdev_dma_alloc(dev, kind, size, index);
+		if (!*err)
+			return size;
+		/* Memory the device reaches can be scarce (ZONE_DMA). */
+		if (*err != -ENOMEM || size / 2 < DMA_BENCH_MIN ||
+		    (size / 2) % page)
+			return 0;
+		size /= 2;
+	}
+}
+
+/*
+ * DMA buffers of the node @name (MMFDEV_BENCH_DMA, else the edu node):
+ * CPU writes and reads through a mapping of a buffer of each kind,
+ * against as many bytes of the RAM region (@ram), interleaved; and
+ * MMFDEV_IOC_DMA_SYNC of a whole buffer per MiB, streaming against
+ * coherent, for which it does nothing.  Each buffer is DMA_BENCH_MAX
+ * bytes, or what fits in the quota and the RAM region, halved while
+ * there is no memory the device reaches.  One buffer at a time, the node
+ * opened for each: its last close gives back what a freed buffer left
+ * waiting for the device to be quiesced.
+ */
+static void bench_dma(struct mmfdev *ram, size_t region, const char *name,
+		      size_t page)
+{
+	static const unsigned int kinds[] = {
+		MMFDEV_DMA_COHERENT, MMFDEV_DMA_STREAMING, MMFDEV_DMA_CONTIGUOUS,
+	};
+	double sync_to[4] = { 0 }, sync_cpu[4] = { 0 }, best[4];
+	bool synced[4] = { false };
+	uint64_t mask = 0, quota = 0, used = 0, want, size;
+	struct mmfdev_region *r;
+	unsigned int i, kind, index, flags, cache;
+	struct mmfdev *dev;
+	void *buf, *map;
+	char what[32];
+	int ret;
+
+	ret = name[0] == '/' ? mmfdev_open(name, 0, &dev) :
+			       mmfdev_open_by_name(name, 0, &dev);
+	if (ret) {
+		printf("bench: DMA lines left out: cannot open %s (%s)\n", name,
+		       mmfdev_strerror(ret));
+		return;
+	}
+	flags = mmfdev_get_device_flags(dev);
+	if (!(flags & MMFDEV_DEVICE_DMA) ||
+	    mmfdev_get_dma_limits(dev, &mask, &quota, &used)) {
+		printf("bench: DMA lines left out: %s has no DMA buffers\n", name);
+		mmfdev_close(dev);
+		return;
+	}
+	mmfdev_close(dev);
+	want = DMA_BENCH_MAX;
+	if (want > quota - used)
+		want = (quota - used) / page * page;
+	if (want > region)
+		want = region / page * page;
+	printf("bench: DMA buffers of %s: mask 0x%llx, quota %llu MiB (%llu bytes in use), iommu %d, coherent %d; up to %llu bytes each\n",
+	       name, (unsigned long long)mask,
+	       (unsigned long long)(quota >> 20), (unsigned long long)used,
+	       !!(flags & MMFDEV_DEVICE_IOMMU),
+	       !!(flags & MMFDEV_DEVICE_DMA_COHERENT), (unsigned long long)want);
+	if (want < page) {
+		printf("bench: DMA lines left out: no room in the quota\n");
+		return;
+	}
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		kind = kinds[i];
+		buf = map = NULL;
+		ret = name[0] == '/' ? mmfdev_open(name, 0, &dev) :
+				       mmfdev_open_by_name(name, 0, &dev);
+		if (ret) {
+			printf("bench: DMA %s lines left out: cannot open %s (%s)\n",
+			       dma_kind_names[kind], name, mmfdev_strerror(ret));
+			continue;
+		}
+		size = dma_alloc_fitting(dev, kind, want, page, &index, &ret);
+		if (!size) {
+			printf("bench: DMA %s lines left out: no buffer (%s)\n",
+			       dma_kind_names[kind], mmfdev_strerror(ret));
+			mmfdev_close(dev);
+			continue;
+		}
+		flags = cache = 0;
+		if (!mmfdev_region_get(dev, index, &r)) {
+			flags = mmfdev_region_get_flags(r);
+			cache = mmfdev_region_get_cache_default(r);
+			mmfdev_region_free(r);
+		}
+		printf("bench: DMA %s buffer: %llu bytes, mapped %s, %s\n",
+		       dma_kind_names[kind], (unsigned long long)size,
+		       cache < sizeof(cache_names) / sizeof(cache_names[0]) &&
+		       cache_names[cache] ? cache_names[cache] : "?",
+		       flags & MMFDEV_REGION_DMA_SYNC ? "needs syncs" :
+							"needs no syncs");
+		if (mmfdev_map(dev, index, 0, size, MMFDEV_MAP_READ |
+			       MMFDEV_MAP_WRITE, &buf, NULL) ||
+		    mmfdev_map(ram, 0, 0, size, MMFDEV_MAP_READ |
+			       MMFDEV_MAP_WRITE, &map, NULL)) {
+			printf("bench: DMA %s lines left out: cannot map %s\n",
+			       dma_kind_names[kind], buf ? "the RAM region" :
+			       "the buffer");
+			goto next;
+		}
+		stream_pair(buf, map, size, best);
+		snprintf(what, sizeof(what), "DMA write %s",
+			 dma_kind_names[kind]);
+		report(what, "MB/s", "buffer", best[0], "RAM", best[2]);
+		snprintf(what, sizeof(what), "DMA read %s",
+			 dma_kind_names[kind]);
+		report(what, "MB/s", "buffer", best[1], "RAM", best[3]);
+		if (kind != MMFDEV_DMA_CONTIGUOUS) {
+			synced[kind] = !dma_sync_cost(dev, index, size,
+						      &sync_to[kind],
+						      &sync_cpu[kind]);
+			if (!synced[kind])
+				printf("bench: DMA %s sync failed\n",
+				       dma_kind_names[kind]);
+		}
+next:
+		if (map)
+			mmfdev_unmap(map, size);
+		if (buf)
+			mmfdev_unmap(buf, size);
+		mmfdev_dma_free(dev, index);
+		mmfdev_close(dev);
+	}
+	if (!synced[MMFDEV_DMA_COHERENT] || !synced[MMFDEV_DMA_STREAMING]) {
+		printf("bench: DMA sync lines left out: no coherent or no streaming buffer synced\n");
+		return;
+	}
+	report("DMA sync to device per MiB", "us", "streaming",
+	       sync_to[MMFDEV_DMA_STREAMING], "coherent",
+	       sync_to[MMFDEV_DMA_COHERENT]);
+	report("DMA sync for CPU per MiB", "us", "streaming",
+	       sync_cpu[MMFDEV_DMA_STREAMING], "coherent",
+	       sync_cpu[MMFDEV_DMA_COHERENT]);
+}
+
 int main(int argc, char **argv)
 {
 	size_t page = sysconf(_SC_PAGESIZE), len, region, pmd;
 	const char *pci = getenv("MMFDEV_BENCH_PCI");
+	const char *dma = getenv("MMFDEV_BENCH_DMA");
 	const char *node = argc > 1 ? argv[1] : NULL;
 	struct mmfdev_region *ram;
 	struct mmfdev *dev;
@@ -1059,6 +1285,8 @@ int main(int argc, char **argv)
 	mmfdev_region_free(ram);
 	if (len > (4u << 20))
 		len = 4u << 20;
+	if (!dma || !*dma)
+		dma = pci;
 	pmd = pmd_size(page);
 
 	printf("bench: page size %zu, region bytes used %zu\n", page, len);
@@ -1072,6 +1300,10 @@ int main(int argc, char **argv)
 	} else {
 		printf("bench: MMIO and interrupt lines left out: MMFDEV_BENCH_PCI is not set\n");
 	}
+	if (dma && *dma)
+		bench_dma(dev, region, dma, page);
+	else
+		printf("bench: DMA lines left out: neither MMFDEV_BENCH_DMA nor MMFDEV_BENCH_PCI is set\n");
 	printf("bench: RAM region %zu bytes, PMD size %zu KiB\n", region,
 	       pmd >> 10);
 	bench_stream_huge(dev, region, pmd);
