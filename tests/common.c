@@ -620,3 +620,23 @@ void module_reload_default(void)
 	module_remove();
 	module_insert(module_default_options());
 }
+
+int find_dmabuf_node(char *node, size_t len)
+{
+	struct dirent *d;
+	DIR *dir;
+
+	node[0] = 0;
+	dir = opendir("/sys/class/misc");
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		if (!strncmp(d->d_name, "mmfdev-", 7) &&
+		    strstr(d->d_name, "dmabuf")) {
+			snprintf(node, len, "/dev/%s", d->d_name);
+			break;
+		}
+	}
+	closedir(dir);
+	return node[0] ? 0 : -1;
+}

@@ -37,6 +37,13 @@ int pci_bar_start(const char *bdf, int bar, unsigned long long *start);
 /* Write @value to the sysfs file @path: 0 or -errno. */
 int sysfs_write(const char *path, const char *value);
 
+/*
+ * The device-tree node that has only DMA buffers ("mmfdev,dma-buffers",
+ * the arm64 lanes' dmabuf node): its /dev path goes to @node.  0, or -1
+ * when there is none.
+ */
+int find_dmabuf_node(char *node, size_t len);
+
 /* The ioctls, 0 or -1 with errno, as ioctl() itself. */
 int region_info(int fd, unsigned int index, struct mmfdev_region_info *info);
 int event_info(int fd, unsigned int index, struct mmfdev_event_info *info);

@@ -38,36 +38,11 @@
 #include "common.h"
 #include "edu.h"
 
-#define EDU_DMA_BUF		0x40000	/* edu's own 4 KiB buffer */
 /* edu refuses (and QEMU aborts on) a range that ends at its buffer's end. */
 #define EDU_DMA_LEN		2048
-#define EDU_DMA_CMD_START	0x1
-#define EDU_DMA_CMD_TO_RAM	0x2
-#define EDU_DMA_CMD_IRQ		0x4
-#define EDU_DMA_IRQ		0x100
 
 /* The device-tree node with only DMA buffers, wherever its bus puts it. */
 static char dt_node[300];
-
-static int find_dt_node(void)
-{
-	struct dirent *d;
-	DIR *dir;
-
-	dir = opendir("/sys/class/misc");
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir))) {
-		if (!strncmp(d->d_name, "mmfdev-", 7) &&
-		    strstr(d->d_name, "dmabuf")) {
-			snprintf(dt_node, sizeof(dt_node), "/dev/%s",
-				 d->d_name);
-			break;
-		}
-	}
-	closedir(dir);
-	return dt_node[0] ? 0 : -1;
-}
 
 static int dma_alloc(int fd, unsigned int kind, uint64_t size,
 		     unsigned int *index)
@@ -1241,7 +1216,7 @@ FIXTURE_SETUP(dt)
 {
 	self->page = sysconf(_SC_PAGESIZE);
 	self->fd = -1;
-	if (find_dt_node())
+	if (find_dmabuf_node(dt_node, sizeof(dt_node)))
 		SKIP(return, "no device-tree node with mmfdev,dma-buffers");
 	self->fd = open(dt_node, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", dt_node, strerror(errno));

@@ -24,6 +24,12 @@
 #define EDU_DMA_DST		0x88
 #define EDU_DMA_COUNT		0x90
 #define EDU_DMA_CMD		0x98
+#define EDU_DMA_CMD_START	0x1	/* runs while set */
+#define EDU_DMA_CMD_TO_RAM	0x2	/* from edu's buffer to RAM */
+#define EDU_DMA_CMD_IRQ		0x4	/* raise EDU_DMA_IRQ when done */
+#define EDU_DMA_IRQ		0x100
+/* edu's own 4 KiB buffer, in the DMA engine's address space. */
+#define EDU_DMA_BUF		0x40000
 
 /* edu's identification register: major 1, minor 0, then 0xed. */
 #define EDU_ID_VALUE		0x010000edU

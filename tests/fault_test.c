@@ -1005,27 +1005,6 @@ TEST_F_TIMEOUT(fault, pci_dma_buffers, 600)
 	step_dma_node(_metadata, &self->c, node, "edu");
 }
 
-/* The device-tree node with only DMA buffers (arm64 lanes), if any. */
-static int find_dmabuf_node(char *node, size_t len)
-{
-	struct dirent *d;
-	DIR *dir;
-
-	node[0] = 0;
-	dir = opendir("/sys/class/misc");
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir))) {
-		if (!strncmp(d->d_name, "mmfdev-", 7) &&
-		    strstr(d->d_name, "dmabuf")) {
-			snprintf(node, len, "/dev/%s", d->d_name);
-			break;
-		}
-	}
-	closedir(dir);
-	return node[0] ? 0 : -1;
-}
-
 TEST_F_TIMEOUT(fault, dt_dma_buffers, 600)
 {
 	char node[300];
