@@ -808,8 +808,8 @@ TEST_F(edu, dma_buf_export)
 }
 
 /*
- * DRM's PRIME import, as vgem does it: the few ioctls of <drm/drm.h> and
- * <drm/drm_mode.h> this needs, which the C library does not ship.
+ * DRM's PRIME import, as vgem does it: the few ioctls of <drm/drm.h>
+ * this needs, which the C library does not ship.
  */
 struct t_drm_version {
 	int major, minor, patchlevel;
@@ -827,12 +827,6 @@ struct t_drm_prime_handle {
 	int32_t fd;
 };
 
-struct t_drm_map_dumb {
-	uint32_t handle;
-	uint32_t pad;
-	uint64_t offset;
-};
-
 struct t_drm_gem_close {
 	uint32_t handle;
 	uint32_t pad;
@@ -842,7 +836,8 @@ struct t_drm_gem_close {
 #define T_DRM_IOCTL_GEM_CLOSE		_IOW('d', 0x09, struct t_drm_gem_close)
 #define T_DRM_IOCTL_PRIME_FD_TO_HANDLE	_IOWR('d', 0x2e, \
 					      struct t_drm_prime_handle)
-#define T_DRM_IOCTL_MODE_MAP_DUMB	_IOWR('d', 0xb3, struct t_drm_map_dumb)
+#define T_DRM_IOCTL_PRIME_HANDLE_TO_FD	_IOWR('d', 0x2d, \
+					      struct t_drm_prime_handle)
 
 /* An open DRM node of the vgem driver, or -1. */
 static int open_vgem(void)
@@ -869,19 +864,19 @@ static int open_vgem(void)
 }
 
 /*
- * A real importer: vgem imports the dma-buf (attach, and map_dma_buf for
- * its own device), and its mapping of the object, which DRM hands to the
- * exporter's mmap, holds the buffer's bytes.  It keeps the memory when
- * the buffer's region is freed, as a static importer does.
+ * A real importer: vgem imports the dma-buf (PRIME: it attaches, and maps
+ * it for its own device), and keeps it: with our file of it closed and
+ * the buffer freed, the dma-buf vgem hands back (DRM does not mmap
+ * imported objects itself) still maps the buffer's bytes.
  */
 TEST_F(edu, vgem_imports_the_dma_buf)
 {
 	uint64_t size = 2 * self->page;
-	struct t_drm_prime_handle prime = { 0 };
-	struct t_drm_map_dumb dumb = { 0 };
+	struct t_drm_prime_handle prime = { 0 }, back = { 0 };
 	struct t_drm_gem_close gclose = { 0 };
+	struct mmfdev_device_info di;
 	unsigned int index = 0;
-	uint8_t *map, *imported, *want;
+	uint8_t *map, *held, *want;
 	int drm, efd;
 	size_t len;
 	void *addr;
@@ -902,217 +897,27 @@ TEST_F(edu, vgem_imports_the_dma_buf)
 	ASSERT_EQ(0, ioctl(drm, T_DRM_IOCTL_PRIME_FD_TO_HANDLE, &prime))
 		TH_LOG("PRIME import: %s", strerror(errno));
 	close(efd);
-	dumb.handle = prime.handle;
-	ASSERT_EQ(0, ioctl(drm, T_DRM_IOCTL_MODE_MAP_DUMB, &dumb));
-	imported = mmap(NULL, size, PROT_READ, MAP_SHARED, drm, dumb.offset);
-	ASSERT_NE(MAP_FAILED, imported) TH_LOG("%s", strerror(errno));
-	EXPECT_EQ(0, memcmp(map, imported, size));
-
 	mmfdev_unmap(map, len);
 	ASSERT_EQ(0, dma_free(self->fd, index));
-	/* The importer still holds the memory, bytes and all. */
+	ASSERT_EQ(0, device_info(self->fd, &di));
+	EXPECT_LE(size, di.dma_used);
+
+	back.handle = prime.handle;
+	back.flags = O_CLOEXEC | O_RDWR;
+	ASSERT_EQ(0, ioctl(drm, T_DRM_IOCTL_PRIME_HANDLE_TO_FD, &back))
+		TH_LOG("PRIME export of the import: %s", strerror(errno));
+	held = mmap(NULL, size, PROT_READ, MAP_SHARED, back.fd, 0);
+	ASSERT_NE(MAP_FAILED, held) TH_LOG("%s", strerror(errno));
 	want = malloc(size);
 	ASSERT_NE(NULL, want);
 	fill(want, size, 21);
-	EXPECT_EQ(0, memcmp(want, imported, size));
+	EXPECT_EQ(0, memcmp(want, held, size));
 	free(want);
-	munmap(imported, size);
+	munmap(held, size);
+	close(back.fd);
 	gclose.handle = prime.handle;
 	EXPECT_EQ(0, ioctl(drm, T_DRM_IOCTL_GEM_CLOSE, &gclose));
 	close(drm);
-}
-
-/*
- * V4L2 imports too: vivid's capture (loaded by the lanes as
- * "n_devs=2 node_types=0x1,0x1 allocators=0,1": instance 0 keeps its
- * buffers with vmalloc, which imports by vmap(); instance 1 with
- * dma-contig, which needs one range for its device) fills frames into
- * our dma-bufs (V4L2_MEMORY_DMABUF), and they must equal the frames it
- * fills into buffers of its own (V4L2_MEMORY_MMAP).  With the on-screen
- * text off, vivid's test pattern is the same in every frame.
- */
-#define VIVID_CID_OSD_TEXT_MODE	(0x00f0f000 + 1)
-#define VIVID_OSD_NONE		2
-#define VIVID_NR_BUFS		2
-
-FIXTURE(vivid) {
-	int video;
-	struct v4l2_format fmt;
-	size_t page;
-};
-
-FIXTURE_VARIANT(vivid) {
-	int instance;		/* its allocator: 0 vmalloc, 1 dma-contig */
-	unsigned int kind;
-};
-
-FIXTURE_VARIANT_ADD(vivid, vmalloc_streaming) {
-	.instance = 0, .kind = MMFDEV_DMA_KIND_STREAMING,
-};
-FIXTURE_VARIANT_ADD(vivid, vmalloc_contiguous) {
-	.instance = 0, .kind = MMFDEV_DMA_KIND_CONTIGUOUS,
-};
-FIXTURE_VARIANT_ADD(vivid, dma_contig_contiguous) {
-	.instance = 1, .kind = MMFDEV_DMA_KIND_CONTIGUOUS,
-};
-
-/* The capture node of vivid instance @instance, open, or -1. */
-static int open_vivid(int instance)
-{
-	char path[32], bus[32];
-	int i, fd;
-
-	snprintf(bus, sizeof(bus), "platform:vivid-%03d", instance);
-	for (i = 0; i < 64; i++) {
-		struct v4l2_capability cap;
-
-		snprintf(path, sizeof(path), "/dev/video%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		memset(&cap, 0, sizeof(cap));
-		if (!ioctl(fd, VIDIOC_QUERYCAP, &cap) &&
-		    !strcmp((char *)cap.driver, "vivid") &&
-		    !strcmp((char *)cap.bus_info, bus) &&
-		    cap.device_caps & V4L2_CAP_VIDEO_CAPTURE)
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
-
-FIXTURE_SETUP(vivid)
-{
-	struct v4l2_control ctrl = {
-		.id = VIVID_CID_OSD_TEXT_MODE, .value = VIVID_OSD_NONE,
-	};
-
-	self->page = sysconf(_SC_PAGESIZE);
-	self->video = open_vivid(variant->instance);
-	if (self->video < 0)
-		SKIP(return, "no vivid instance %d (modprobe vivid n_devs=2 node_types=0x1,0x1 allocators=0,1)",
-		     variant->instance);
-	ASSERT_EQ(0, ioctl(self->video, VIDIOC_S_CTRL, &ctrl));
-	memset(&self->fmt, 0, sizeof(self->fmt));
-	self->fmt.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	ASSERT_EQ(0, ioctl(self->video, VIDIOC_G_FMT, &self->fmt));
-}
-
-FIXTURE_TEARDOWN(vivid)
-{
-	if (self->video >= 0)
-		close(self->video);
-}
-
-static int vivid_reqbufs(int video, unsigned int memory, unsigned int count)
-{
-	struct v4l2_requestbuffers req = {
-		.count = count, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
-		.memory = memory,
-	};
-
-	return ioctl(video, VIDIOC_REQBUFS, &req) ? -errno : (int)req.count;
-}
-
-/* Start streaming, take one frame, stop: its buffer index, or -errno. */
-static int vivid_one_frame(int video, unsigned int memory,
-			   struct v4l2_buffer *out)
-{
-	int type = V4L2_BUF_TYPE_VIDEO_CAPTURE, ret = 0;
-
-	if (ioctl(video, VIDIOC_STREAMON, &type))
-		return -errno;
-	memset(out, 0, sizeof(*out));
-	out->type = type;
-	out->memory = memory;
-	if (ioctl(video, VIDIOC_DQBUF, out))
-		ret = -errno;
-	if (ioctl(video, VIDIOC_STREAMOFF, &type) && !ret)
-		ret = -errno;
-	return ret ? ret : (int)out->index;
-}
-
-TEST_F_TIMEOUT(vivid, dmabuf_frames_equal_mmap_frames, 120)
-{
-	size_t sizeimage = self->fmt.fmt.pix.sizeimage;
-	size_t size = (sizeimage + self->page - 1) / self->page * self->page;
-	unsigned int index[VIVID_NR_BUFS], i;
-	int efd[VIVID_NR_BUFS], fd, ret;
-	struct mmfdev_region_info ri;
-	uint8_t *frame, *mine;
-	struct v4l2_buffer buf;
-	char bdf[64], node[128];
-	void *map;
-
-	if (find_pci(EDU_VENDOR, EDU_DEVICE, bdf, sizeof(bdf)))
-		SKIP(return, "no edu device to own the DMA buffers");
-	snprintf(node, sizeof(node), "/dev/mmfdev-pci-%s", bdf);
-	fd = open(node, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		SKIP(return, "%s: %s", node, strerror(errno));
-
-	/* vivid's own buffers first. */
-	ASSERT_EQ(VIVID_NR_BUFS, vivid_reqbufs(self->video, V4L2_MEMORY_MMAP,
-					       VIVID_NR_BUFS));
-	for (i = 0; i < VIVID_NR_BUFS; i++) {
-		memset(&buf, 0, sizeof(buf));
-		buf.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-		buf.memory = V4L2_MEMORY_MMAP;
-		buf.index = i;
-		ASSERT_EQ(0, ioctl(self->video, VIDIOC_QBUF, &buf));
-	}
-	ret = vivid_one_frame(self->video, V4L2_MEMORY_MMAP, &buf);
-	ASSERT_LE(0, ret);
-	ASSERT_EQ(sizeimage, buf.bytesused);
-	frame = malloc(sizeimage);
-	ASSERT_NE(NULL, frame);
-	memset(&buf, 0, sizeof(buf));
-	buf.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	buf.memory = V4L2_MEMORY_MMAP;
-	buf.index = ret;
-	ASSERT_EQ(0, ioctl(self->video, VIDIOC_QUERYBUF, &buf));
-	map = mmap(NULL, buf.length, PROT_READ, MAP_SHARED, self->video,
-		   buf.m.offset);
-	ASSERT_NE(MAP_FAILED, map);
-	memcpy(frame, map, sizeimage);
-	munmap(map, buf.length);
-	ASSERT_EQ(0, vivid_reqbufs(self->video, V4L2_MEMORY_MMAP, 0));
-
-	/* Then ours, as dma-bufs. */
-	ASSERT_EQ(VIVID_NR_BUFS, vivid_reqbufs(self->video, V4L2_MEMORY_DMABUF,
-					       VIVID_NR_BUFS));
-	for (i = 0; i < VIVID_NR_BUFS; i++) {
-		ASSERT_EQ(0, dma_alloc(fd, variant->kind, size, &index[i]));
-		efd[i] = dma_export(fd, index[i], 0, 0, O_RDWR | O_CLOEXEC);
-		ASSERT_LE(0, efd[i]);
-		memset(&buf, 0, sizeof(buf));
-		buf.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-		buf.memory = V4L2_MEMORY_DMABUF;
-		buf.index = i;
-		buf.m.fd = efd[i];
-		buf.length = size;
-		ASSERT_EQ(0, ioctl(self->video, VIDIOC_QBUF, &buf))
-			TH_LOG("QBUF of a dma-buf: %s", strerror(errno));
-	}
-	ret = vivid_one_frame(self->video, V4L2_MEMORY_DMABUF, &buf);
-	ASSERT_LE(0, ret);
-	ASSERT_EQ(sizeimage, buf.bytesused);
-	ASSERT_EQ(0, dma_sync(fd, index[ret], MMFDEV_DMA_SYNC_FROM_DEVICE |
-			      MMFDEV_DMA_SYNC_FOR_CPU, 0, size));
-	mine = malloc(sizeimage);
-	ASSERT_NE(NULL, mine);
-	ASSERT_EQ(0, region_info(fd, index[ret], &ri));
-	ASSERT_EQ((ssize_t)sizeimage, pread(fd, mine, sizeimage, ri.offset));
-	EXPECT_EQ(0, memcmp(frame, mine, sizeimage))
-		TH_LOG("the frame vivid put in our dma-buf differs from its own");
-	ASSERT_EQ(0, vivid_reqbufs(self->video, V4L2_MEMORY_DMABUF, 0));
-	for (i = 0; i < VIVID_NR_BUFS; i++) {
-		close(efd[i]);
-		EXPECT_EQ(0, dma_free(fd, index[i]));
-	}
-	free(frame);
-	free(mine);
-	close(fd);
 }
 
 /* The command register's bus-master bit of PCI device @bdf, or -1. */
