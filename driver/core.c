@@ -929,8 +929,14 @@ static void mmfd_device_unregister(struct mmfd_device *mdev)
  */
 void mmfd_device_remove(struct mmfd_device *mdev)
 {
-	if (mdev->registered)
+	if (mdev->registered) {
 		mmfd_device_unregister(mdev);
+	} else {
+		/* A probe that failed may have made DMA buffers already. */
+		down_write(&mdev->lock);
+		mmfd_dma_unregister(mdev);
+		up_write(&mdev->lock);
+	}
 	mmfd_events_free_irqs(mdev);
 	mmfd_device_put(mdev);
 }
