@@ -404,12 +404,29 @@ struct mmfd_dmabuf_list {
 	struct list_head head;
 };
 
-/* dma-buf export of DMA buffers (dmabuf.c) */
+struct mmfd_dmabuf_list *mmfd_dma_buf_exports(struct mmfd_dma_buf *buf);
+
+/* dma-buf export of DMA buffers (dmabuf.c), where the kernel has dma-buf */
+#if IS_ENABLED(CONFIG_DMA_SHARED_BUFFER)
 void mmfd_dmabuf_list_init(struct mmfd_dmabuf_list *list);
 void mmfd_dmabuf_revoke(struct mmfd_dmabuf_list *list);
-struct mmfd_dmabuf_list *mmfd_dma_buf_exports(struct mmfd_dma_buf *buf);
 int mmfd_dmabuf_export(struct mmfd_region *region, u64 offset, u64 length,
 		       u32 flags);
+#else
+static inline void mmfd_dmabuf_list_init(struct mmfd_dmabuf_list *list)
+{
+	mutex_init(&list->lock);
+	INIT_LIST_HEAD(&list->head);
+}
+
+static inline void mmfd_dmabuf_revoke(struct mmfd_dmabuf_list *list) { }
+
+static inline int mmfd_dmabuf_export(struct mmfd_region *region, u64 offset,
+				     u64 length, u32 flags)
+{
+	return -EOPNOTSUPP;
+}
+#endif
 
 /* Region kinds (region_*.c) */
 void mmfd_region_ram_exit(void);

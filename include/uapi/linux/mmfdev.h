@@ -537,8 +537,8 @@ struct mmfdev_dma_sync {
  * Errors: EFAULT; EINVAL (@argsz too small, @index is not a DMA buffer,
  * bad @flags, a range not page-aligned, empty, or outside the buffer);
  * EBADF (O_RDWR asked of a file not open for writing); EOPNOTSUPP (memory
- * without struct pages, such as a no-map pool); EMFILE, ENFILE, ENOMEM;
- * ENODEV.
+ * without struct pages, such as a no-map pool, or a kernel without
+ * dma-buf); EMFILE, ENFILE, ENOMEM; ENODEV.
  */
 struct mmfdev_dma_export {
 	__u32 argsz;
