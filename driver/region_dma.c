@@ -480,7 +480,9 @@ struct mmfd_dma_buf *mmfd_region_dma_buf(struct mmfd_region *region)
  * @buf:	the buffer
  * @pgoff:	the page, below its size
  *
- * Return: the page, or NULL for memory without one (a no-map pool).
+ * Return: the page, or NULL for memory without one that importers may
+ * use: none at all, or a reserved one (a no-map pool's, which the kernel
+ * does not map).
  */
 struct page *mmfd_dma_buf_page(struct mmfd_dma_buf *buf, unsigned long pgoff)
 {
@@ -489,7 +491,10 @@ struct page *mmfd_dma_buf_page(struct mmfd_dma_buf *buf, unsigned long pgoff)
 	if (buf->kind != MMFDEV_DMA_KIND_COHERENT)
 		return buf->pages[pgoff];
 	pfn = mmfd_dma_coherent_pfn(buf, (u64)pgoff << PAGE_SHIFT);
-	return pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
+	if (!pfn_valid(pfn))
+		return NULL;
+	/* A no-map pool's pages exist, reserved, outside the linear map. */
+	return PageReserved(pfn_to_page(pfn)) ? NULL : pfn_to_page(pfn);
 }
 
 /* The list of the buffer's dma-bufs. */
