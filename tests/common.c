@@ -246,6 +246,22 @@ int iomem_mmfdev_holds(unsigned long long start, unsigned long long end)
 	return iomem_any(mmfdev_overlaps, &q);
 }
 
+static int ram_contains(unsigned long long s, unsigned long long e,
+			const char *name, const void *arg)
+{
+	const struct iomem_query *q = arg;
+
+	return !strcmp(name, "System RAM\n") && s <= q->start && e >= q->end;
+}
+
+/* Is all of [@start, @end] inside one System RAM range? */
+int iomem_ram_holds(unsigned long long start, unsigned long long end)
+{
+	struct iomem_query q = { .start = start, .end = end };
+
+	return iomem_any(ram_contains, &q);
+}
+
 /* /dev/kmsg from its end: the records logged from now on; -1 if denied. */
 int kmsg_from_now(void)
 {

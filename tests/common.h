@@ -64,6 +64,8 @@ int event_of_kind(struct mmfdev *dev, unsigned int kind);
 int iomem_has(unsigned long long start, const char *what);
 /* Has mmfdev itself requested any part of [@start, @end]? */
 int iomem_mmfdev_holds(unsigned long long start, unsigned long long end);
+/* Is all of [@start, @end] inside one System RAM range? */
+int iomem_ram_holds(unsigned long long start, unsigned long long end);
 /* /dev/kmsg from its end: the records logged from now on; -1 if denied. */
 int kmsg_from_now(void);
 /*
