@@ -1179,7 +1179,7 @@ static int dt_dma_offset(uint64_t *offset)
 /* Was the kernel booted with swiotlb=force: does every mapping bounce? */
 static int swiotlb_forced(void)
 {
-	char line[4096] = "";
+	char line[2048] = "";
 	FILE *f = fopen("/proc/cmdline", "re");
 
 	if (!f)
