@@ -1078,36 +1078,160 @@ static void stream_pair(void *a, void *b, size_t len, double best[4])
 }
 
 /*
- * MMFDEV_IOC_DMA_SYNC of the whole buffer @index, @size bytes, in both
+ * MMFDEV_IOC_DMA_SYNC of the first @len bytes of buffer @index, in both
  * directions a transfer needs, in turn (TO_DEVICE | FOR_DEVICE, then
- * FROM_DEVICE | FOR_CPU), for up to 201 rounds or 0.5 s, at least 5: the
- * median microseconds per MiB of each to @to_dev and @for_cpu.  -1 if a
+ * FROM_DEVICE | FOR_CPU), for up to 201 rounds or 0.2 s, at least 5: the
+ * median microseconds of each call to @to_dev and @for_cpu.  -1 if a
  * sync failed.
  */
 static int dma_sync_cost(struct mmfdev *dev, unsigned int index,
-			 uint64_t size, double *to_dev, double *for_cpu)
+			 uint64_t len, double *to_dev, double *for_cpu)
 {
 	enum { MAX_ROUNDS = 201 };
-	const double budget = 0.5, mib = size / (double)(1u << 20);
+	const double budget = 0.2;
 	double lat[2][MAX_ROUNDS], t, t0 = now();
 	int n;
 
 	for (n = 0; n < MAX_ROUNDS && (n < 5 || now() - t0 < budget); n++) {
 		t = now();
 		if (mmfdev_dma_sync(dev, index, MMFDEV_DMA_TO_DEVICE |
-				    MMFDEV_DMA_FOR_DEVICE, 0, size))
+				    MMFDEV_DMA_FOR_DEVICE, 0, len))
 			return -1;
 		lat[0][n] = (now() - t) * 1e6;
 		t = now();
 		if (mmfdev_dma_sync(dev, index, MMFDEV_DMA_FROM_DEVICE |
-				    MMFDEV_DMA_FOR_CPU, 0, size))
+				    MMFDEV_DMA_FOR_CPU, 0, len))
 			return -1;
 		lat[1][n] = (now() - t) * 1e6;
 	}
 	qsort(lat[0], n, sizeof(double), cmp_double);
 	qsort(lat[1], n, sizeof(double), cmp_double);
-	*to_dev = lat[0][n / 2] / mib;
-	*for_cpu = lat[1][n / 2] / mib;
+	*to_dev = lat[0][n / 2];
+	*for_cpu = lat[1][n / 2];
+	return 0;
+}
+
+/* The lengths whose sync costs are measured: a page up to DMA_BENCH_MAX. */
+#define DMA_SYNC_LENS	4
+
+static uint64_t dma_sync_len(unsigned int i, size_t page)
+{
+	static const uint64_t bytes[DMA_SYNC_LENS] = {
+		0, 64u << 10, 1u << 20, DMA_BENCH_MAX,
+	};
+
+	return bytes[i] > page ? bytes[i] : page;
+}
+
+/* Is the device behind @dev QEMU's edu?  Its registers to @regs if so. */
+static bool edu_regs(struct mmfdev *dev, volatile uint8_t **regs,
+		     size_t *len)
+{
+	void *addr;
+
+	if (mmfdev_map(dev, 0, 0, 0, MMFDEV_MAP_READ | MMFDEV_MAP_WRITE,
+		       &addr, len))
+		return false;
+	if (*len >= EDU_DMA_CMD + 4 &&
+	    mmfdev_read32((uint8_t *)addr + EDU_ID) == EDU_ID_VALUE) {
+		*regs = addr;
+		return true;
+	}
+	mmfdev_unmap(addr, *len);
+	return false;
+}
+
+/* Bytes of one edu transfer: all of edu's buffer. */
+#define EDU_BENCH_LEN	EDU_DMA_BUF_SIZE
+
+/*
+ * One edu transfer of EDU_BENCH_LEN bytes between edu's buffer and bus
+ * address @bus, waited for on interrupt line @line: 0, or -1.
+ */
+static int edu_transfer(struct mmfdev *dev, volatile uint8_t *regs,
+			unsigned int line, bool level, uint64_t bus,
+			bool to_ram)
+{
+	uint64_t src = to_ram ? EDU_DMA_BUF : bus;
+	uint64_t dst = to_ram ? bus : EDU_DMA_BUF;
+	uint64_t pending, count, new;
+
+	mmfdev_write32(regs + EDU_DMA_SRC, (uint32_t)src);
+	mmfdev_write32(regs + EDU_DMA_SRC + 4, (uint32_t)(src >> 32));
+	mmfdev_write32(regs + EDU_DMA_DST, (uint32_t)dst);
+	mmfdev_write32(regs + EDU_DMA_DST + 4, (uint32_t)(dst >> 32));
+	mmfdev_write32(regs + EDU_DMA_COUNT, EDU_BENCH_LEN);
+	mmfdev_write32(regs + EDU_DMA_CMD, EDU_DMA_CMD_START | EDU_DMA_CMD_IRQ |
+		       (to_ram ? EDU_DMA_CMD_TO_RAM : 0));
+	if (mmfdev_event_wait(dev, MMFDEV_EVENT_BIT(line), 5000000000LL,
+			      &pending) ||
+	    mmfdev_event_read(dev, line, &count, &new, NULL))
+		return -1;
+	mmfdev_write32(regs + EDU_IRQ_ACK, EDU_DMA_IRQ);
+	if (level && mmfdev_event_unmask(dev, line))
+		return -1;
+	return 0;
+}
+
+/*
+ * edu DMA round trips of buffer @index (bus address @bus): its first
+ * EDU_BENCH_LEN bytes into edu's buffer and back, each transfer waited
+ * for on edu's interrupt (line 0), with the syncs the buffer needs,
+ * against mmfdev_write() then mmfdev_read() of the same bytes: the median
+ * of 5 rounds of each, in microseconds, to @dma and @copy.  -1 if a
+ * transfer failed or the bytes did not come back.
+ */
+static int edu_round_trips(struct mmfdev *dev, volatile uint8_t *regs,
+			   unsigned int index, uint64_t bus, bool sync,
+			   uint8_t *buf, double *dma, double *copy)
+{
+	enum { ROUNDS = 5 };
+	uint8_t want[EDU_BENCH_LEN], got[EDU_BENCH_LEN];
+	double lat[2][ROUNDS], t;
+	struct mmfdev_event *ev;
+	bool level;
+	int n;
+
+	if (mmfdev_get_num_events(dev) < 1 || mmfdev_event_get(dev, 0, &ev))
+		return -1;
+	level = mmfdev_event_get_flags(ev) & MMFDEV_EVENT_NEEDS_UNMASK;
+	mmfdev_event_free(ev);
+	mmfdev_write32(regs + EDU_IRQ_ACK, ~0u);
+	if (level)
+		mmfdev_event_unmask(dev, 0);
+	for (n = 0; n < ROUNDS; n++) {
+		memset(want, 0x5a ^ n, sizeof(want));
+		memcpy(buf, want, sizeof(want));
+		t = now();
+		if ((sync && mmfdev_dma_sync(dev, index, MMFDEV_DMA_TO_DEVICE |
+					     MMFDEV_DMA_FOR_DEVICE, 0,
+					     EDU_BENCH_LEN)) ||
+		    edu_transfer(dev, regs, 0, level, bus, false))
+			return -1;
+		memset(buf, 0, EDU_BENCH_LEN);
+		if ((sync && mmfdev_dma_sync(dev, index, MMFDEV_DMA_FROM_DEVICE |
+					     MMFDEV_DMA_FOR_DEVICE, 0,
+					     EDU_BENCH_LEN)) ||
+		    edu_transfer(dev, regs, 0, level, bus, true) ||
+		    (sync && mmfdev_dma_sync(dev, index, MMFDEV_DMA_FROM_DEVICE |
+					     MMFDEV_DMA_FOR_CPU, 0,
+					     EDU_BENCH_LEN)))
+			return -1;
+		lat[0][n] = (now() - t) * 1e6;
+		if (memcmp(buf, want, sizeof(want)))
+			return -1;
+		t = now();
+		if (mmfdev_write(dev, index, 0, want, sizeof(want)) !=
+		    (ssize_t)sizeof(want) ||
+		    mmfdev_read(dev, index, 0, got, sizeof(got)) !=
+		    (ssize_t)sizeof(got))
+			return -1;
+		lat[1][n] = (now() - t) * 1e6;
+	}
+	qsort(lat[0], ROUNDS, sizeof(double), cmp_double);
+	qsort(lat[1], ROUNDS, sizeof(double), cmp_double);
+	*dma = lat[0][ROUNDS / 2];
+	*copy = lat[1][ROUNDS / 2];
 	return 0;
 }
 
@@ -1132,8 +1256,9 @@ static uint64_t dma_alloc_fitting(struct mmfdev *dev, unsigned int kind,
  * DMA buffers of the node @name (MMFDEV_BENCH_DMA, else the edu node):
  * CPU writes and reads through a mapping of a buffer of each kind,
  * against as many bytes of the RAM region (@ram), interleaved; and
- * MMFDEV_IOC_DMA_SYNC of a whole buffer per MiB, streaming against
- * coherent, for which it does nothing.  Each buffer is DMA_BENCH_MAX
+ * MMFDEV_IOC_DMA_SYNC of a page, 64 KiB, 1 MiB and 4 MiB, streaming
+ * against coherent, for which it does nothing; and on edu, DMA round
+ * trips against copies (see edu_round_trips()).  Each buffer is DMA_BENCH_MAX
  * bytes, or what fits in the quota and the RAM region, halved while
  * there is no memory the device reaches.  One buffer at a time, the node
  * opened for each: its last close gives back what a freed buffer left
@@ -1145,14 +1270,20 @@ static void bench_dma(struct mmfdev *ram, size_t region, const char *name,
 	static const unsigned int kinds[] = {
 		MMFDEV_DMA_COHERENT, MMFDEV_DMA_STREAMING, MMFDEV_DMA_CONTIGUOUS,
 	};
-	double sync_to[4] = { 0 }, sync_cpu[4] = { 0 }, best[4];
-	bool synced[4] = { false };
-	uint64_t mask = 0, quota = 0, used = 0, want, size;
+	double sync_to[4][DMA_SYNC_LENS] = { { 0 } };
+	double sync_cpu[4][DMA_SYNC_LENS] = { { 0 } };
+	double best[4], dma_us, copy_us;
+	const char *edu_why = "no buffer";
+	bool synced[4] = { false }, edu_done = false;
+	uint64_t mask = 0, quota = 0, used = 0, want, size, bus, seg;
+	unsigned int i, l, kind, index, flags, cache;
+	struct mmfdev_dma_desc *desc = NULL;
+	volatile uint8_t *regs = NULL;
 	struct mmfdev_region *r;
-	unsigned int i, kind, index, flags, cache;
 	struct mmfdev *dev;
+	size_t regs_len = 0;
 	void *buf, *map;
-	char what[32];
+	char what[48];
 	int ret;
 
 	ret = name[0] == '/' ? mmfdev_open(name, 0, &dev) :
@@ -1208,6 +1339,8 @@ static void bench_dma(struct mmfdev *ram, size_t region, const char *name,
 			cache = mmfdev_region_get_cache_default(r);
 			mmfdev_region_free(r);
 		}
+		if (!edu_regs(dev, &regs, &regs_len))
+			regs = NULL;
 		printf("bench: DMA %s buffer: %llu bytes, mapped %s, %s\n",
 		       dma_kind_names[kind], (unsigned long long)size,
 		       cache < sizeof(cache_names) / sizeof(cache_names[0]) &&
@@ -1231,14 +1364,43 @@ static void bench_dma(struct mmfdev *ram, size_t region, const char *name,
 			 dma_kind_names[kind]);
 		report(what, "MB/s", "buffer", best[1], "RAM", best[3]);
 		if (kind != MMFDEV_DMA_CONTIGUOUS) {
-			synced[kind] = !dma_sync_cost(dev, index, size,
-						      &sync_to[kind],
-						      &sync_cpu[kind]);
+			synced[kind] = true;
+			for (l = 0; l < DMA_SYNC_LENS; l++) {
+				if (dma_sync_len(l, page) > size)
+					break;
+				if (dma_sync_cost(dev, index,
+						  dma_sync_len(l, page),
+						  &sync_to[kind][l],
+						  &sync_cpu[kind][l]))
+					synced[kind] = false;
+			}
 			if (!synced[kind])
 				printf("bench: DMA %s sync failed\n",
 				       dma_kind_names[kind]);
 		}
+		if (!regs) {
+			edu_why = "the node is not edu";
+		} else if (mmfdev_dma_describe(dev, index, &desc) ||
+			   mmfdev_dma_desc_get_segment(desc, 0, &bus,
+						       &seg) ||
+			   seg < EDU_BENCH_LEN) {
+			edu_why = "no bus address";
+		} else if (edu_round_trips(dev, regs, index, bus,
+					   flags & MMFDEV_REGION_DMA_SYNC,
+					   buf, &dma_us, &copy_us)) {
+			edu_why = "a transfer failed or timed out";
+		} else {
+			snprintf(what, sizeof(what), "edu DMA %s 4K",
+				 dma_kind_names[kind]);
+			report(what, "us", "DMA", dma_us, "copy", copy_us);
+			edu_done = true;
+		}
+		mmfdev_dma_desc_free(desc);
+		desc = NULL;
 next:
+		if (regs)
+			mmfdev_unmap((void *)regs, regs_len);
+		regs = NULL;
 		if (map)
 			mmfdev_unmap(map, size);
 		if (buf)
@@ -1246,16 +1408,29 @@ next:
 		mmfdev_dma_free(dev, index);
 		mmfdev_close(dev);
 	}
+	if (!edu_done)
+		printf("bench: edu DMA lines left out: %s\n", edu_why);
 	if (!synced[MMFDEV_DMA_COHERENT] || !synced[MMFDEV_DMA_STREAMING]) {
 		printf("bench: DMA sync lines left out: no coherent or no streaming buffer synced\n");
 		return;
 	}
-	report("DMA sync to device per MiB", "us", "streaming",
-	       sync_to[MMFDEV_DMA_STREAMING], "coherent",
-	       sync_to[MMFDEV_DMA_COHERENT]);
-	report("DMA sync for CPU per MiB", "us", "streaming",
-	       sync_cpu[MMFDEV_DMA_STREAMING], "coherent",
-	       sync_cpu[MMFDEV_DMA_COHERENT]);
+	for (l = 0; l < DMA_SYNC_LENS; l++) {
+		uint64_t len = dma_sync_len(l, page);
+
+		if (!sync_to[MMFDEV_DMA_STREAMING][l] ||
+		    !sync_to[MMFDEV_DMA_COHERENT][l])
+			break;
+		snprintf(what, sizeof(what), "DMA sync to device %lluK",
+			 (unsigned long long)(len >> 10));
+		report(what, "us", "streaming",
+		       sync_to[MMFDEV_DMA_STREAMING][l], "coherent",
+		       sync_to[MMFDEV_DMA_COHERENT][l]);
+		snprintf(what, sizeof(what), "DMA sync for CPU %lluK",
+			 (unsigned long long)(len >> 10));
+		report(what, "us", "streaming",
+		       sync_cpu[MMFDEV_DMA_STREAMING][l], "coherent",
+		       sync_cpu[MMFDEV_DMA_COHERENT][l]);
+	}
 }
 
 int main(int argc, char **argv)
