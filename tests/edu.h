@@ -30,7 +30,12 @@
 #define EDU_DMA_IRQ		0x100
 /* edu's own 4 KiB buffer, in the DMA engine's address space. */
 #define EDU_DMA_BUF		0x40000
-#define EDU_DMA_BUF_SIZE	0x1000	/* 4 KiB, whatever the page size */
+/*
+ * Its size, 4 KiB whatever the page size.  A transfer must end before
+ * the buffer's last byte: QEMU's range check is off by one, and aborts
+ * QEMU (hw_error()) for one that ends at the end.
+ */
+#define EDU_DMA_BUF_SIZE	0x1000
 
 /* edu's identification register: major 1, minor 0, then 0xed. */
 #define EDU_ID_VALUE		0x010000edU

@@ -1141,8 +1141,8 @@ static bool edu_regs(struct mmfdev *dev, volatile uint8_t **regs,
 	return false;
 }
 
-/* Bytes of one edu transfer: all of edu's buffer. */
-#define EDU_BENCH_LEN	EDU_DMA_BUF_SIZE
+/* Bytes of one edu transfer: half of edu's buffer (see edu.h). */
+#define EDU_BENCH_LEN	(EDU_DMA_BUF_SIZE / 2)
 
 /*
  * One edu transfer of EDU_BENCH_LEN bytes between edu's buffer and bus
@@ -1390,8 +1390,8 @@ static void bench_dma(struct mmfdev *ram, size_t region, const char *name,
 					   buf, &dma_us, &copy_us)) {
 			edu_why = "a transfer failed or timed out";
 		} else {
-			snprintf(what, sizeof(what), "edu DMA %s 4K",
-				 dma_kind_names[kind]);
+			snprintf(what, sizeof(what), "edu DMA %s %uK",
+				 dma_kind_names[kind], EDU_BENCH_LEN >> 10);
 			report(what, "us", "DMA", dma_us, "copy", copy_us);
 			edu_done = true;
 		}
