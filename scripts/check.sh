@@ -7,7 +7,6 @@
 #
 #   LANES="a b"     run only these lanes (names from scripts/lanes)
 #   PACKAGES=0      skip the package check (make quick does)
-#   PREBUILD=0      no sanitizer kernel builds in the background
 #
 # Each step prints one line as it starts, with what is still to come, and
 # the run ends with a table of every step.  The measured seconds and
@@ -55,32 +54,6 @@ announce() {
 }
 
 apt_update_once
-
-# The sanitizer kernels take longest to make, and a TCG guest running the
-# suite leaves a core idle most of the time: build them in the background,
-# at the lowest priority, while the steps before their lanes run.
-# debug-kernel.sh's lock makes a sanitizer lane wait for its kernel; a
-# failure here is met again, and reported, when the lane builds it.
-# PREBUILD=0 builds each when its lane comes.
-debug_arches=()
-for lane in "${lanes[@]}"; do
-	arch=$(awk -v l="$lane" '$1 == l && $5 == "debug" { print $2 }' \
-		"$TOP/scripts/lanes")
-	[ -z "$arch" ] || debug_arches+=("$arch")
-done
-prebuild=
-if [ ${#debug_arches[@]} -gt 0 ] && [ "${PREBUILD:-1}" != 0 ]; then
-	# In its own process group, which an interrupted check stops too.
-	# shellcheck disable=SC2016
-	setsid bash -c 'for a in "${@:3}"; do
-			nice -n 19 "$1/scripts/debug-kernel.sh" "$a" "$2" ||
-				echo "($a: the lane builds it again)" >&2
-		done > /dev/null' _ "$TOP" "$BUILD_ROOT/debug-kernel" \
-		"${debug_arches[@]}" 2> "$out/debug-kernels.log" &
-	prebuild=$!
-	trap '[ -z "$prebuild" ] || kill -- -"$prebuild" 2>/dev/null || true' EXIT
-fi
-
 announce "host tests (then packages and $nr_lanes lanes: ${lanes[*]})"
 start=$SECONDS
 "$TOP/scripts/host-tests.sh" > "$out/host.tap" 2> "$out/host.err" || status=1
