@@ -247,6 +247,32 @@ static int mmfd_of_dma_alloc(struct platform_device *pdev,
 	return 0;
 }
 
+/*
+ * A node that does DMA (it has DMA buffers, or says "mmfdev,bus-master")
+ * reaches what its IOMMU lets it, or all of memory without one.  One that
+ * does not reaches its registers and memory, which lockdown still refuses
+ * where another driver holds them ("mmfdev,shared").
+ */
+static void mmfd_of_set_trust(struct platform_device *pdev,
+			      struct mmfd_device *mdev, unsigned int nr_dma,
+			      bool shared)
+{
+	bool master = nr_dma ||
+		      of_property_read_bool(pdev->dev.of_node,
+					    "mmfdev,bus-master");
+
+	if (master && !mmfd_dma_iommu_translates(&pdev->dev))
+		mmfd_trust_set(mdev, MMFD_REACH_ALL, LOCKDOWN_DEV_MEM,
+			       "a bus master that no IOMMU isolates");
+	else if (shared)
+		mmfd_trust_set(mdev, master ? MMFD_REACH_ISOLATED :
+			       MMFD_REACH_CONTAINED, LOCKDOWN_DEV_MEM,
+			       "ranges another driver holds (mmfdev,shared)");
+	else
+		mmfd_trust_set(mdev, master ? MMFD_REACH_ISOLATED :
+			       MMFD_REACH_CONTAINED, LOCKDOWN_NONE, NULL);
+}
+
 static int mmfd_of_probe(struct platform_device *pdev)
 {
 	struct device_node *np = pdev->dev.of_node;
@@ -308,6 +334,7 @@ static int mmfd_of_probe(struct platform_device *pdev)
 		dev_err_probe(&pdev->dev, ret, "interrupts\n");
 		goto remove_device;
 	}
+	mmfd_of_set_trust(pdev, mdev, nr_dma, shared);
 
 	ret = mmfd_device_register(mdev);
 	if (ret)

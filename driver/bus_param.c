@@ -27,8 +27,9 @@
 
 #include "internal.h"
 
+/* It names hardware addresses: kernel lockdown refuses it, as /dev/mem. */
 static char *phys;
-module_param(phys, charp, 0444);
+module_param_hw(phys, charp, other, 0444);
 MODULE_PARM_DESC(phys,
 		 "MMIO regions of /dev/mmfdev-phys, as NAME:ADDRESS:SIZE[:shared][,...]; never over System RAM; \":shared\" maps a range another driver holds, without requesting it");
 
@@ -128,6 +129,8 @@ int mmfd_bus_param_init(void)
 	ret = phys_add_regions(list, nr);
 	if (ret)
 		goto remove_device;
+	mmfd_trust_set(phys_dev, MMFD_REACH_ALL, LOCKDOWN_DEV_MEM,
+		       "raw physical ranges (phys=), as /dev/mem");
 
 	ret = mmfd_device_register(phys_dev);
 	if (ret)

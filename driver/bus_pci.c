@@ -301,6 +301,15 @@ static int mmfd_pci_probe(struct pci_dev *pdev,
 	ret = mmfd_pci_setup_events(pdev, mdev, nvec);
 	if (ret)
 		goto remove_device;
+	/*
+	 * Any function can be made to master the bus through its BARs:
+	 * only an IOMMU keeps it from the rest of memory.
+	 */
+	if (mmfd_dma_iommu_translates(&pdev->dev))
+		mmfd_trust_set(mdev, MMFD_REACH_ISOLATED, LOCKDOWN_NONE, NULL);
+	else
+		mmfd_trust_set(mdev, MMFD_REACH_ALL, LOCKDOWN_PCI_ACCESS,
+			       "the BARs of a PCI device that no IOMMU isolates");
 
 	ret = mmfd_device_register(mdev);
 	if (ret)

@@ -316,7 +316,11 @@ static int mmfd_open(struct inode *inode, struct file *file)
 						struct mmfd_device, misc);
 	struct mmfd_file *mf;
 	unsigned int i;
+	int ret;
 
+	ret = mmfd_trust_open(mdev);
+	if (ret)
+		return ret;
 	mf = kzalloc(struct_size(mf, seen, mdev->nr_events), GFP_KERNEL);
 	if (!mf)
 		return -ENOMEM;
@@ -635,6 +639,7 @@ static long mmfd_ioctl_device_info(struct mmfd_device *mdev,
 	down_read(&mdev->lock);
 	mmfd_dma_fill_device_info(mdev, &info);
 	up_read(&mdev->lock);
+	mmfd_trust_fill_device_info(mdev, &info);
 
 	return mmfd_argsz_out(arg, &info, sizeof(info));
 }
@@ -848,7 +853,11 @@ static ssize_t events_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(events);
 
-/* /sys/class/misc/<node>/dma: see mmfd_dma_show(). */
+/*
+ * /sys/class/misc/<node>/dma: see mmfd_dma_show().  Root's only: without
+ * an IOMMU, bus addresses are physical ones, which only those who may
+ * open the node need.
+ */
 static ssize_t dma_show(struct device *dev, struct device_attribute *attr,
 			char *buf)
 {
@@ -857,12 +866,24 @@ static ssize_t dma_show(struct device *dev, struct device_attribute *attr,
 	return mmfd_dma_show(container_of(misc, struct mmfd_device, misc),
 			     buf);
 }
-static DEVICE_ATTR_RO(dma);
+static DEVICE_ATTR_ADMIN_RO(dma);
+
+/* /sys/class/misc/<node>/reach: see mmfd_trust_show(). */
+static ssize_t reach_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct miscdevice *misc = dev_get_drvdata(dev);
+
+	return mmfd_trust_show(container_of(misc, struct mmfd_device, misc),
+			       buf);
+}
+static DEVICE_ATTR_RO(reach);
 
 static struct attribute *mmfd_attrs[] = {
 	&dev_attr_regions.attr,
 	&dev_attr_events.attr,
 	&dev_attr_dma.attr,
+	&dev_attr_reach.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(mmfd);

@@ -190,7 +190,7 @@ static void mmfd_dma_free_slot(struct mmfd_device *mdev, unsigned int index)
 static long mmfd_dma_ioctl_alloc(struct mmfd_device *mdev, struct file *file,
 				 void __user *arg)
 {
-	struct mmfdev_dma_alloc req;
+	struct mmfdev_dma_alloc req = { };
 	int ret;
 
 	ret = mmfd_argsz_in(arg, &req, sizeof(req), sizeof(req));
@@ -224,7 +224,7 @@ unlock:
 static long mmfd_dma_ioctl_free(struct mmfd_device *mdev, struct file *file,
 				void __user *arg)
 {
-	struct mmfdev_dma_free req;
+	struct mmfdev_dma_free req = { };
 	int ret;
 
 	ret = mmfd_argsz_in(arg, &req, sizeof(req), sizeof(req));
@@ -268,7 +268,7 @@ static struct mmfd_region *mmfd_dma_region(struct mmfd_device *mdev,
 static long mmfd_dma_ioctl_info(struct mmfd_device *mdev, void __user *arg)
 {
 	struct mmfdev_dma_segment *segs = NULL;
-	struct mmfdev_dma_info info;
+	struct mmfdev_dma_info info = { };
 	struct mmfd_region *region;
 	u32 room, n;
 	int ret;
@@ -312,7 +312,7 @@ unlock:
 
 static long mmfd_dma_ioctl_sync(struct mmfd_device *mdev, void __user *arg)
 {
-	struct mmfdev_dma_sync req;
+	struct mmfdev_dma_sync req = { };
 	struct mmfd_region *region;
 	int ret;
 
@@ -338,7 +338,7 @@ static long mmfd_dma_ioctl_sync(struct mmfd_device *mdev, void __user *arg)
 static long mmfd_dma_ioctl_export(struct mmfd_device *mdev,
 				  struct file *file, void __user *arg)
 {
-	struct mmfdev_dma_export req;
+	struct mmfdev_dma_export req = { };
 	struct mmfd_region *region;
 	u64 len;
 	int ret;

@@ -331,7 +331,7 @@ static long mmfd_ioctl_event_unmask(struct mmfd_file *mf,
 				    void __user *arg)
 {
 	struct mmfd_device *mdev = mf->mdev;
-	struct mmfdev_event_line line;
+	struct mmfdev_event_line line = { };
 	u32 minsz = offsetofend(typeof(line), index);
 	struct mmfd_event *ev;
 	unsigned long flags;
@@ -366,7 +366,7 @@ unlock:
 static long mmfd_ioctl_event_ring(struct mmfd_file *mf, struct file *file,
 				  void __user *arg)
 {
-	struct mmfdev_event_line line;
+	struct mmfdev_event_line line = { };
 	u32 minsz = offsetofend(typeof(line), index);
 	struct mmfd_event *ev;
 	int ret;
@@ -388,7 +388,7 @@ static long mmfd_ioctl_event_ring(struct mmfd_file *mf, struct file *file,
 static long mmfd_ioctl_event_eventfd(struct mmfd_file *mf,
 				     void __user *arg)
 {
-	struct mmfdev_event_eventfd req;
+	struct mmfdev_event_eventfd req = { };
 	u32 minsz = offsetofend(typeof(req), flags);
 	struct eventfd_ctx *ctx = NULL, *old;
 	struct mmfd_event *ev;

@@ -25,6 +25,7 @@
 #include <linux/poll.h>
 #include <linux/refcount.h>
 #include <linux/rwsem.h>
+#include <linux/security.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/types.h>
@@ -232,6 +233,20 @@ struct mmfd_bus_ops {
 };
 
 /**
+ * enum mmfd_reach - what whoever opens a node can reach (trust.c)
+ * @MMFD_REACH_CONTAINED: the node's own memory and registers: the RAM node,
+ *			a device-tree node that does no DMA
+ * @MMFD_REACH_ISOLATED: a device that can do DMA, confined by an IOMMU
+ * @MMFD_REACH_ALL:	all of memory: a bus master that no IOMMU isolates,
+ *			raw physical ranges (phys=)
+ */
+enum mmfd_reach {
+	MMFD_REACH_CONTAINED,
+	MMFD_REACH_ISOLATED,
+	MMFD_REACH_ALL,
+};
+
+/**
  * struct mmfd_device - one /dev node and its regions
  * @ref:	an open file holds a reference, so does the bus glue until
  *		mmfd_device_remove()
@@ -260,6 +275,9 @@ struct mmfd_bus_ops {
  * @dma_parked:	freed buffers waiting for the device to be quiesced
  * @dma_fixed:	the slots of buffers made at probe time, kept until the
  *		device goes
+ * @reach:	what whoever opens the node reaches (trust.c)
+ * @lockdown:	the lockdown reason that refuses opening it, or LOCKDOWN_NONE
+ * @lockdown_why: what it exposes, for the log line of a refusal
  * @nr_regions:	number of entries in @regions
  * @regions:	the region table, indexed by region number
  */
@@ -285,6 +303,9 @@ struct mmfd_device {
 	bool dma_quiesced;
 	struct list_head dma_parked;
 	DECLARE_BITMAP(dma_fixed, MMFD_MAX_REGIONS);
+	enum mmfd_reach reach;
+	enum lockdown_reason lockdown;
+	const char *lockdown_why;
 	unsigned int nr_regions;
 	struct mmfd_region regions[] __counted_by(nr_regions);
 };
@@ -308,6 +329,14 @@ struct mmfd_device *mmfd_device_alloc(const char *name,
 				      unsigned int nr_regions);
 int mmfd_device_register(struct mmfd_device *mdev);
 void mmfd_device_remove(struct mmfd_device *mdev);
+
+/* Who may open a node (trust.c) */
+void mmfd_trust_set(struct mmfd_device *mdev, enum mmfd_reach reach,
+		    enum lockdown_reason lockdown, const char *why);
+int mmfd_trust_open(struct mmfd_device *mdev);
+void mmfd_trust_fill_device_info(struct mmfd_device *mdev,
+				 struct mmfdev_device_info *info);
+ssize_t mmfd_trust_show(struct mmfd_device *mdev, char *buf);
 
 /* ioctl arguments that start with their size, argsz (core.c) */
 int mmfd_argsz_in(void __user *arg, void *karg, u32 insz, u32 minsz);

@@ -76,7 +76,7 @@ check_config() {
 }
 
 ensure_packages make gcc libc6-dev bc bison flex libelf-dev libssl-dev \
-	xz-utils cpio kmod perl python3
+	openssl xz-utils cpio kmod perl python3
 lane_apt_update_once
 version=$(candidate_version linux-source-6.12)
 case $version in

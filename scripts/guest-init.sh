@@ -154,6 +154,20 @@ else
 		cat /sys/kernel/debug/kmemleak
 		echo "MMFDEV-GUEST: kmemleak report ends"
 	fi
+	# Kernel lockdown, last: nothing undoes it.  The module is loaded
+	# unlocked (the kernel refuses unsigned modules once locked), then
+	# lockdown_test locks the kernel down and checks what still opens.
+	if [ "$LOCKDOWN" = 1 ]; then
+		mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+		echo "# lockdown_test (uptime $(cut -d' ' -f1 /proc/uptime) s)"
+		if insmod "$ko" $MODULE_OPTIONS; then
+			MMFDEV_LOCKDOWN=1 lockdown_test || rc=$?
+			rmmod mmfdev || rc=1
+		else
+			echo "not ok 1 lockdown: insmod $ko failed"
+			rc=1
+		fi
+	fi
 fi
 
 echo "MMFDEV-GUEST: kernel log follows"

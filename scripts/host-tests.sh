@@ -161,6 +161,8 @@ run "a program links against the shared library" \
 run "no literal page size in the driver, library or tests" \
 	sh -c '! grep -rn "4096" driver lib tests include &&
 		! grep -rnwE --include="*.[ch]" "0x1000" driver lib include'
+# Kernel pointers reach no log unhashed (doc/security.md): %p, never %px.
+run "no %px in the driver" sh -c '! grep -rn "%px" driver'
 run "checkpatch.pl --strict is clean" scripts/checkpatch.sh
 # The driver's names (mmfd_*) never equal the library's exports (mmfdev_*),
 # so that a backtrace or a grep names one thing.  What the driver defines

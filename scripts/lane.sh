@@ -66,9 +66,12 @@ GUEST_MEM=3G
 #			so DMA buffers have IOVAs
 #  swiotlb		swiotlb=force: every streaming DMA mapping bounces, so
 #			a buffer is stale until synced
+#  lockdown		last, lockdown_test: the module loaded unlocked, then
+#			the kernel locked down (integrity) for good
 PINGPONG=1000000
 ENDURANCE=
 HARDEN=0
+LOCKDOWN=0
 APPEND=
 for opt in ${guest//,/ }; do
 	case $opt in
@@ -89,6 +92,7 @@ for opt in ${guest//,/ }; do
 		fi
 		;;
 	swiotlb) APPEND="$APPEND swiotlb=force" ;;
+	lockdown) LOCKDOWN=1 ;;
 	*) die "lane $lane: unknown guest option '$opt'" ;;
 	esac
 done
@@ -399,6 +403,7 @@ build_initramfs() {
 	DT_SHARED_NODE=$DT_SHARED_NODE
 	DT_GPIO_NODE=$DT_GPIO_NODE
 	HARDEN=$HARDEN
+	LOCKDOWN=$LOCKDOWN
 	PINGPONG=$PINGPONG
 	ENDURANCE=$ENDURANCE
 	CONF

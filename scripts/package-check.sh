@@ -169,10 +169,19 @@ run "the system group mmfdev exists" group_ok
 
 rule_ok() {
 	local r=/lib/udev/rules.d/60-mmfdev.rules
-	grep -q 'KERNEL=="mmfdev|mmfdev-\*", GROUP="mmfdev", MODE="0660"' $r &&
-		! grep -v '^#' $r | grep -q 0666 && [ -f /usr/lib/sysusers.d/mmfdev.conf ]
+	local ex=/usr/share/doc/mmfdev-dkms/examples/trust-all-memory
+	# The group gets only the nodes that cannot reach beyond themselves;
+	# those that reach all of memory only through the packaged opt-in.
+	grep -q 'KERNEL=="mmfdev|mmfdev-\*", ATTR{reach}=="contained|isolated", GROUP="mmfdev", MODE="0660"' $r &&
+		[ "$(grep -vc '^#' $r)" = 1 ] &&
+		! grep -v '^#' $r | grep -q 0666 &&
+		[ -f /usr/lib/sysusers.d/mmfdev.conf ] &&
+		grep -q 'ATTR{reach}=="all-memory", GROUP="mmfdev", MODE="0660"' \
+			$ex/61-mmfdev-all-memory.rules &&
+		grep -qx 'options mmfdev rawio_cap=0' $ex/mmfdev-all-memory.conf &&
+		[ ! -e /etc/udev/rules.d/61-mmfdev-all-memory.rules ]
 }
-run "udev gives /dev/mmfdev* to group mmfdev, 0660; sysusers.d names the group" rule_ok
+run "udev gives group mmfdev, 0660, only contained and isolated nodes; the all-memory opt-in is an example; sysusers.d names the group" rule_ok
 
 cat > /tmp/t.c <<'C'
 #include <errno.h>

@@ -101,6 +101,13 @@ int sysfs_write(const char *path, const char *value)
 	return n < 0 ? -errno : 0;
 }
 
+int device_info(int fd, struct mmfdev_device_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	return ioctl(fd, MMFDEV_IOC_DEVICE_INFO, info);
+}
+
 int region_info(int fd, unsigned int index, struct mmfdev_region_info *info)
 {
 	memset(info, 0, sizeof(*info));

@@ -45,6 +45,7 @@ int sysfs_write(const char *path, const char *value);
 int find_dmabuf_node(char *node, size_t len);
 
 /* The ioctls, 0 or -1 with errno, as ioctl() itself. */
+int device_info(int fd, struct mmfdev_device_info *info);
 int region_info(int fd, unsigned int index, struct mmfdev_region_info *info);
 int event_info(int fd, unsigned int index, struct mmfdev_event_info *info);
 int event_status(int fd, unsigned int index, unsigned int flags,

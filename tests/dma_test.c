@@ -95,13 +95,6 @@ static struct mmfdev_dma_info *dma_info(int fd, unsigned int index,
 	return info;
 }
 
-static int device_info(int fd, struct mmfdev_device_info *di)
-{
-	memset(di, 0, sizeof(*di));
-	di->argsz = sizeof(*di);
-	return ioctl(fd, MMFDEV_IOC_DEVICE_INFO, di);
-}
-
 /* The bus address of byte @off of a buffer, from its segments. */
 static uint64_t bus_addr_at(const struct mmfdev_dma_info *info, uint64_t off,
 			    uint64_t *left)

@@ -285,6 +285,15 @@ struct mmfdev_dma_desc;
  * Since: 1.4
  */
 #define MMFDEV_DEVICE_DMA_COHERENT	(1U << 2)
+/**
+ * MMFDEV_DEVICE_ALL_MEMORY - device flag: whoever opens the node can reach
+ * all of memory (a device that can master the bus with no IOMMU to confine
+ * it, or raw physical ranges); opening it needs CAP_SYS_RAWIO, and kernel
+ * lockdown refuses it (see mmfdev(4), SECURITY)
+ *
+ * Since: 1.4
+ */
+#define MMFDEV_DEVICE_ALL_MEMORY	(1U << 3)
 
 /*
  * DMA buffer kinds, for mmfdev_dma_alloc() and from
@@ -483,7 +492,8 @@ MMFDEV_API size_t mmfdev_get_page_size(const struct mmfdev *dev);
  *
  * Since: 1.4
  *
- * Return: the MMFDEV_DEVICE_* flags (_DMA, _IOMMU, _DMA_COHERENT), or'ed
+ * Return: the MMFDEV_DEVICE_* flags (_DMA, _IOMMU, _DMA_COHERENT,
+ * _ALL_MEMORY), or'ed
  * together; 0 if the module predates DMA buffers, or if @dev is NULL.
  */
 MMFDEV_API unsigned int mmfdev_get_device_flags(const struct mmfdev *dev);

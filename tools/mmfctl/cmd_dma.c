@@ -48,6 +48,7 @@ static const struct bit_name device_flags[] = {
 	{ MMFDEV_DEVICE_DMA, "dma" },
 	{ MMFDEV_DEVICE_IOMMU, "iommu" },
 	{ MMFDEV_DEVICE_DMA_COHERENT, "dma_coherent" },
+	{ MMFDEV_DEVICE_ALL_MEMORY, "all_memory" },
 	{ 0, NULL }
 };
 

@@ -72,6 +72,12 @@ struct mmfdev_device_info {
 #define MMFDEV_DEVICE_FLAG_IOMMU	(1U << 1)
 /* The device's DMA is cache-coherent with the CPUs. */
 #define MMFDEV_DEVICE_FLAG_DMA_COHERENT	(1U << 2)
+/*
+ * Whoever opens the node can reach all of memory: a device that can
+ * master the bus with no IOMMU to confine it, or raw physical ranges.
+ * Opening it needs CAP_SYS_RAWIO, and kernel lockdown refuses it.
+ */
+#define MMFDEV_DEVICE_FLAG_ALL_MEMORY	(1U << 3)
 
 #define MMFDEV_IOC_DEVICE_INFO	_IO(MMFDEV_IOC_MAGIC, 0x00)
 
