@@ -57,6 +57,59 @@ fi
 # The events suite's long ping-pong: shorter where syscalls are slower.
 export MMFDEV_PINGPONG=$PINGPONG
 
+# run_trinity N: trinity makes N system calls, from 4 children, on
+# mknod copies of every mmfdev node but two whose hardware turns a stray
+# register write into something no driver can answer for: edu, whose DMA
+# engine then writes wherever the bytes say (no IOMMU here), or makes
+# QEMU abort on a range outside its buffer; and the node that shares the
+# console UART's registers, whose writes can silence the console.  The
+# seed is printed, so that "trinity -s SEED" with the same options replays
+# the run.
+run_trinity() {
+	local v=/tmp/victims n name dev skip seed calls out t
+	mkdir -p $v
+	for n in /dev/mmfdev /dev/mmfdev-*; do
+		name=${n#/dev/}
+		skip=
+		case $name in
+		"$DT_SHARED_NODE") skip="the console UART's registers" ;;
+		mmfdev-pci-*)
+			dev=/sys/bus/pci/devices/${name#mmfdev-pci-}
+			[ "$(cat $dev/vendor):$(cat $dev/device)" = 0x1234:0x11e8 ] &&
+				skip="edu: its DMA engine reaches all of memory"
+			;;
+		esac
+		if [ -n "$skip" ]; then
+			echo "# trinity: not on $n ($skip)"
+			continue
+		fi
+		dev=$(cat /sys/class/misc/$name/dev)
+		mknod $v/$name c ${dev%:*} ${dev#*:}
+	done
+	seed=$(($(date +%s) % 1000000))
+	# poll(2) is ppoll(2) on arm64.
+	calls="ioctl mmap munmap mremap madvise read write pread64 pwrite64 close fsync"
+	if [ "$(uname -m)" = x86_64 ]; then calls="$calls poll"; else calls="$calls ppoll"; fi
+	echo "# trinity: $1 calls, seed $seed, on: $(ls $v | tr '\n' ' ')"
+	echo "# trinity: calls: $calls"
+	out=/tmp/trinity.out
+	t=$(cut -d' ' -f1 /proc/uptime)
+	(cd /tmp && timeout 1200 trinity --dangerous -q -l off --stats \
+		-V $v -N "$1" -C 4 -s "$seed" \
+		--disable-fds=sockets,pipes,perf,epoll,eventfd,pseudo,timerfd,testfile,memfd,drm \
+		$(for c in $calls; do printf -- '-c %s ' $c; done)) > $out 2>&1
+	n=$?
+	grep -E 'Ran [0-9]+ syscalls|successes|failures|seed|taint|^ *[a-z0-9_]+:|^ *E[A-Z]+' $out |
+		sed 's/^/# trinity: /' | head -n 200
+	if [ $n -eq 0 ]; then
+		echo "ok 1 trinity: $1 calls on the nodes, seed $seed, in $(awk -v t=$t '{ printf "%d", $1 - t }' /proc/uptime) s"
+	else
+		tail -n 20 $out | sed 's/^/# /'
+		echo "not ok 1 trinity: exit $n, seed $seed"
+		return 1
+	fi
+}
+
 rc=0
 if ! insmod "$ko" $MODULE_OPTIONS; then
 	echo "MMFDEV-GUEST: insmod $ko failed"
@@ -139,6 +192,12 @@ else
 		EOF
 		MMFDEV_ENDURANCE_CYCLES=$c MMFDEV_ENDURANCE_BINDS=$b \
 			MMFDEV_ENDURANCE_SECONDS=$s endurance_test || rc=$?
+	fi
+	# A fuzzer someone else wrote: Debian's trinity, on copies of the
+	# nodes, with the calls that reach the driver, then the unload.
+	if [ -n "$TRINITY" ]; then
+		echo "# trinity (uptime $(cut -d' ' -f1 /proc/uptime) s)"
+		run_trinity "$TRINITY" || rc=1
 	fi
 	# Unload at the end too: a leak or a WARN on exit shows in the log.
 	rmmod mmfdev || rc=1

@@ -68,10 +68,13 @@ GUEST_MEM=3G
 #			a buffer is stale until synced
 #  lockdown		last, lockdown_test: the module loaded unlocked, then
 #			the kernel locked down (integrity) for good
+#  trinity=N		Debian's trinity fuzzer, N system calls on the nodes
+#			(scripts/guest-init.sh says which calls and nodes)
 PINGPONG=1000000
 ENDURANCE=
 HARDEN=0
 LOCKDOWN=0
+TRINITY=
 APPEND=
 for opt in ${guest//,/ }; do
 	case $opt in
@@ -93,6 +96,7 @@ for opt in ${guest//,/ }; do
 		;;
 	swiotlb) APPEND="$APPEND swiotlb=force" ;;
 	lockdown) LOCKDOWN=1 ;;
+	trinity=*) TRINITY=${opt#*=} ;;
 	*) die "lane $lane: unknown guest option '$opt'" ;;
 	esac
 done
@@ -404,6 +408,7 @@ build_initramfs() {
 	DT_GPIO_NODE=$DT_GPIO_NODE
 	HARDEN=$HARDEN
 	LOCKDOWN=$LOCKDOWN
+	TRINITY=$TRINITY
 	PINGPONG=$PINGPONG
 	ENDURANCE=$ENDURANCE
 	CONF
@@ -424,6 +429,14 @@ build_initramfs() {
 		*) cp "$m" "$out" ;;
 		esac
 	done
+	# The fuzzer, from the lane architecture's Debian package.
+	if [ -n "$TRINITY" ]; then
+		if [ ! -x "$dir/trinity/usr/bin/trinity" ]; then
+			rm -rf "$dir/trinity"
+			dpkg-deb -x "$(fetch_deb "trinity:$deb_arch")" "$dir/trinity"
+		fi
+		bins+=("$dir/trinity/usr/bin/trinity")
+	fi
 	cp "${bins[@]}" "$root/bin/"
 	install -m 0755 "$TOP/tests/mmfctl_test.sh" "$root/bin/"
 	install -m 0644 "$TOP/tests/programs" "$root/etc/mmfdev-programs"
