@@ -182,6 +182,7 @@ else
 	# The sanitizer lane: every allocation failure the driver can meet.
 	if [ "$HARDEN" = 1 ]; then
 		echo "# fault_test (uptime $(cut -d' ' -f1 /proc/uptime) s)"
+		[ -z "$FAULT_LOADS" ] || export MMFDEV_FAULT_LOADS="$FAULT_LOADS"
 		fault_test || rc=$?
 	fi
 	# Load/unload, bind/unbind and kill -9, as many times as the lane says.

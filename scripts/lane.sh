@@ -70,11 +70,14 @@ GUEST_MEM=3G
 #			the kernel locked down (integrity) for good
 #  trinity=N		Debian's trinity fuzzer, N system calls on the nodes
 #			(scripts/guest-init.sh says which calls and nodes)
+#  fault_loads=A+B	fault_test's init_module sweeps to make (size, pci_ids,
+#			phys; default all): a lane may leave some to another
 PINGPONG=1000000
 ENDURANCE=
 HARDEN=0
 LOCKDOWN=0
 TRINITY=
+FAULT_LOADS=
 APPEND=
 for opt in ${guest//,/ }; do
 	case $opt in
@@ -97,6 +100,7 @@ for opt in ${guest//,/ }; do
 	swiotlb) APPEND="$APPEND swiotlb=force" ;;
 	lockdown) LOCKDOWN=1 ;;
 	trinity=*) TRINITY=${opt#*=} ;;
+	fault_loads=*) FAULT_LOADS=$(echo "${opt#*=}" | tr + ,) ;;
 	*) die "lane $lane: unknown guest option '$opt'" ;;
 	esac
 done
@@ -409,6 +413,7 @@ build_initramfs() {
 	HARDEN=$HARDEN
 	LOCKDOWN=$LOCKDOWN
 	TRINITY=$TRINITY
+	FAULT_LOADS=$FAULT_LOADS
 	PINGPONG=$PINGPONG
 	ENDURANCE=$ENDURANCE
 	CONF
