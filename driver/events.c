@@ -238,7 +238,9 @@ static long mmfd_ioctl_event_info(struct mmfd_file *mf, void __user *arg)
 	u64 count;
 	int ret;
 
-	ret = mmfd_argsz_in(arg, &info, minsz, minsz);
+	/* Only argsz and index are in: every other byte is the kernel's. */
+	ret = mmfd_argsz_in(arg, &info, offsetofend(typeof(info), index),
+			    minsz);
 	if (ret)
 		return ret;
 	ev = mmfd_event_get(mf->mdev, info.index);

@@ -432,7 +432,7 @@ static void node_out_structs(struct __test_metadata *_metadata,
 				     sizeof(ei));
 		snprintf(what, sizeof(what), "%.300s EVENT_STATUS %u", path, i);
 		expect_fully_written(_metadata, fd, MMFDEV_IOC_EVENT_STATUS,
-				     what, &es, offsetof(typeof(es), reserved),
+				     what, &es, offsetof(typeof(es), count),
 				     sizeof(es));
 	}
 	/* A mapping of the first region that maps. */
