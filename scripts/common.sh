@@ -114,7 +114,10 @@ fetch_deb() {
 	ver=$(candidate_version "$name:$arch")
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no candidate for $spec"
 	mkdir -p "$DEB_CACHE"
-	file=$(ls "$DEB_CACHE/${name}_${ver//:/%3a}_"*.deb 2>/dev/null | head -n1 || true)
+	# The architecture is part of the name: the same version of a
+	# package may be in the cache for another one.
+	file=$(ls "$DEB_CACHE/${name}_${ver//:/%3a}_"{"$arch",all}.deb \
+		2>/dev/null | head -n1 || true)
 	if [ -z "$file" ]; then
 		log "downloading $name:$arch $ver"
 		dl=/var/cache/mmfdev-debs
@@ -123,7 +126,8 @@ fetch_deb() {
 			"$name:$arch=$ver" >/dev/null 2>&1 ||
 			die "apt-get download $name:$arch failed"
 		mv "${LANE_ROOT}$dl/${name}_${ver//:/%3a}_"*.deb "$DEB_CACHE/"
-		file=$(ls "$DEB_CACHE/${name}_${ver//:/%3a}_"*.deb | head -n1)
+		file=$(ls "$DEB_CACHE/${name}_${ver//:/%3a}_"{"$arch",all}.deb \
+			2>/dev/null | head -n1)
 	fi
 	printf '%s\n' "$file"
 }
