@@ -322,8 +322,9 @@ TEST(locked_isolated_dma_works)
 	if (find_pci(EDU_VENDOR, EDU_DEVICE, bdf, sizeof(bdf)))
 		SKIP(return, "no edu device");
 	snprintf(name, sizeof(name), "mmfdev-pci-%s", bdf);
-	if (read_attr(name, "reach", reach, sizeof(reach)) ||
-	    strncmp(reach, "isolated", 8))
+	if (!read_attr(name, "reach", reach, sizeof(reach)))
+		reach[strcspn(reach, "\n")] = 0;
+	if (strcmp(reach, "isolated"))
 		SKIP(return, "no IOMMU isolates edu here (reach %s)", reach);
 	ASSERT_EQ(0, mmfdev_open_by_name(name, 0, &dev));
 	ASSERT_EQ(0, mmfdev_map(dev, 0, 0, 0, MMFDEV_MAP_READ |
