@@ -110,20 +110,22 @@ static int become_nobody(int rawio)
 	return 0;
 }
 
-/* In a child that became nobody (see become_nobody()): open's errno, or 0. */
-static int open_as_nobody(const char *path, int rawio)
+/*
+ * In a child that became nobody (see become_nobody()), open(@path, @flags):
+ * its errno, or 0.
+ */
+static int open_as_nobody(const char *path, int flags, int rawio)
 {
-	int status, ret, fd;
+	int status, fd;
 	pid_t pid;
 
 	pid = fork();
 	if (pid < 0)
 		return -1000;
 	if (!pid) {
-		ret = become_nobody(rawio);
-		if (ret)
+		if (become_nobody(rawio))
 			_exit(200);
-		fd = open(path, O_RDWR | O_CLOEXEC);
+		fd = open(path, flags | O_CLOEXEC);
 		_exit(fd < 0 ? errno : 0);
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
@@ -246,10 +248,10 @@ TEST(all_memory_needs_cap_sys_rawio)
 		ASSERT_EQ(0, stat(nodes[i].path, &st));
 		ASSERT_EQ(0, chmod(nodes[i].path, 0666));
 		EXPECT_EQ(all_memory ? EPERM : 0,
-			  open_as_nobody(nodes[i].path, 0))
+			  open_as_nobody(nodes[i].path, O_RDWR, 0))
 			TH_LOG("%s (%s), uid %d without capabilities",
 			       nodes[i].path, nodes[i].reach, NOBODY);
-		EXPECT_EQ(0, open_as_nobody(nodes[i].path, 1))
+		EXPECT_EQ(0, open_as_nobody(nodes[i].path, O_RDWR, 1))
 			TH_LOG("%s (%s), uid %d with CAP_SYS_RAWIO",
 			       nodes[i].path, nodes[i].reach, NOBODY);
 		chmod(nodes[i].path, st.st_mode & 07777);
@@ -292,26 +294,6 @@ TEST(sysfs_keeps_bus_addresses_to_root)
 	}
 }
 
-/* In a child that became nobody: open(@path, O_WRONLY)'s errno, or 0. */
-static int write_open_as_nobody(const char *path)
-{
-	int status, fd;
-	pid_t pid;
-
-	pid = fork();
-	if (pid < 0)
-		return -1000;
-	if (!pid) {
-		if (become_nobody(0))
-			_exit(200);
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-		_exit(fd < 0 ? errno : 0);
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1001;
-	return WEXITSTATUS(status);
-}
-
 /*
  * Binding and unbinding are root's: the driver's bind, unbind and new_id
  * files refuse an unprivileged uid (EACCES), and root unbinds edu and
@@ -329,11 +311,12 @@ TEST(bind_and_unbind_are_for_root)
 		snprintf(path, sizeof(path), "%s/%s", PCI_DRIVER_DIR, files[i]);
 		if (access(path, F_OK))
 			continue;
-		EXPECT_EQ(EACCES, write_open_as_nobody(path)) TH_LOG("%s", path);
+		EXPECT_EQ(EACCES, open_as_nobody(path, O_WRONLY, 0))
+			TH_LOG("%s", path);
 		snprintf(path, sizeof(path), "%s/%s", PLATFORM_DRIVER_DIR,
 			 files[i]);
 		if (!access(path, F_OK))
-			EXPECT_EQ(EACCES, write_open_as_nobody(path))
+			EXPECT_EQ(EACCES, open_as_nobody(path, O_WRONLY, 0))
 				TH_LOG("%s", path);
 	}
 	if (find_pci(EDU_VENDOR, EDU_DEVICE, bdf, sizeof(bdf)))
