@@ -7,7 +7,9 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_ROOT=$TOP/build
 DEB_CACHE=$BUILD_ROOT/debs
 
-log() { printf '>>> %s\n' "$*" >&2; }
+# A log line carries the seconds since its script started: the .err files
+# of make check then show where a step's time went.
+log() { printf '>>> [%ss] %s\n' "$SECONDS" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 as_root() {
