@@ -307,18 +307,30 @@ build_module_dkms() {
 	esac
 }
 
+# The programs do not depend on the kernel they run on: one build per
+# architecture, in build/user/ARCH, serves all of its lanes (make
+# rebuilds what changed; the lock keeps two lanes of one architecture
+# from building there at once).
 build_user() {
-	log "$lane: building libmmfdev, the example and the tests"
-	make -s -C "$TOP" BUILD="$dir/user" CC="${cross}gcc" AR="${cross}ar" \
+	local top=$BUILD_ROOT/user/$arch
+
+	user=$top/64
+	mkdir -p "$top"
+	log "$lane: building libmmfdev, the examples and the tests ($user)"
+	flock "$top/lock" make -s -j"$(nproc)" -C "$TOP" BUILD="$user" \
+		CC="${cross}gcc" AR="${cross}ar" \
 		lib examples tests benchmarks tools >&2
+	user32=
 	if [ "$arch" = x86_64 ]; then
-		log "$lane: building the tests as 32-bit programs"
+		user32=$top/32
+		log "$lane: building the tests as 32-bit programs ($user32)"
 		# gcc-multilib's one job: <asm/...> for -m32 (the x86 ones
 		# serve both widths).
-		mkdir -p "$dir/include32"
-		ln -sfn "/usr/include/$triple/asm" "$dir/include32/asm"
-		make -s -C "$TOP" BUILD="$dir/user32" KMOD=0 LDFLAGS=-static \
-			CC="gcc -m32 -idirafter $dir/include32" lib tests >&2
+		mkdir -p "$top/include32"
+		ln -sfn "/usr/include/$triple/asm" "$top/include32/asm"
+		flock "$top/lock" make -s -j"$(nproc)" -C "$TOP" \
+			BUILD="$user32" KMOD=0 LDFLAGS=-static \
+			CC="gcc -m32 -idirafter $top/include32" lib tests >&2
 	fi
 }
 
@@ -391,13 +403,13 @@ build_initramfs() {
 	# The kselftest programs, and those of every check run (tests/programs).
 	mapfile -t tests < <(awk '!/^#/ && NF { print $1 }' "$TOP/tests/programs")
 	mapfile -t suite < <(awk '!/^#/ && $2 == "suite" { print $1 }' "$TOP/tests/programs")
-	local bins=("${tests[@]/#/$dir/user/tests/}"
-		    "$dir/user/tests/mmfdev_bench"
-		    "$dir/user/examples/mmfdev-hello"
-		    "$dir/user/examples/mmfdev-edu"
-		    "$dir/user/examples/mmfdev-ring"
-		    "$dir/user/examples/mmfdev-rp1-gpio"
-		    "$dir/user/tools/mmfctl")
+	local bins=("${tests[@]/#/$user/tests/}"
+		    "$user/tests/mmfdev_bench"
+		    "$user/examples/mmfdev-hello"
+		    "$user/examples/mmfdev-edu"
+		    "$user/examples/mmfdev-ring"
+		    "$user/examples/mmfdev-rp1-gpio"
+		    "$user/tools/mmfctl")
 
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,dev,etc,lib/modules,proc,sys,tmp}
@@ -446,9 +458,9 @@ build_initramfs() {
 	install -m 0755 "$TOP/tests/mmfctl_test.sh" "$root/bin/"
 	install -m 0644 "$TOP/tests/programs" "$root/etc/mmfdev-programs"
 	copy_libs "$root" "$triple" "${bins[@]}"
-	if [ -d "$dir/user32" ]; then
+	if [ -n "$user32" ]; then
 		for t in "${suite[@]}"; do
-			cp "$dir/user32/tests/$t" "$root/bin/${t}32"
+			cp "$user32/tests/$t" "$root/bin/${t}32"
 		done
 	fi
 	INITRD=$dir/initramfs-$mode.cpio.gz
