@@ -184,8 +184,13 @@ else
 	# The sanitizer lane: every allocation failure the driver can meet.
 	if [ "$HARDEN" = 1 ]; then
 		echo "# fault_test (uptime $(cut -d' ' -f1 /proc/uptime) s)"
-		[ -z "$FAULT_LOADS" ] || export MMFDEV_FAULT_LOADS="$FAULT_LOADS"
-		fault_test || rc=$?
+		skip=
+		for t in $FAULT_SKIP; do
+			echo "# fault_test: $t is left to the other sanitizer lane"
+			skip="$skip -T $t"
+		done
+		# shellcheck disable=SC2086 # one -T NAME per word
+		fault_test $skip || rc=$?
 	fi
 	# Load/unload, bind/unbind and kill -9, as many times as the lane says.
 	if [ -n "$ENDURANCE" ]; then

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * mmfdev kselftest under fault injection: for every path into the driver
- * (loading the module with each kind of parameter, open, mmap, every
+ * (loading the module with pci_ids= and with phys=, open, mmap, every
  * ioctl, read, write, fsync, binding and unbinding a PCI device), fail
  * the 1st, then the 2nd, ... allocation the call makes, through
  * /proc/thread-self/fail-nth, until the call makes fewer allocations than
@@ -1014,25 +1014,6 @@ TEST_F_TIMEOUT(fault, dt_dma_buffers, 600)
 	step_dma_node(_metadata, &self->c, node, "dmabuf");
 }
 
-/*
- * Is the load sweep @name (size, pci_ids, phys) one this run makes?
- * MMFDEV_FAULT_LOADS lists them, comma-separated; unset, all of them.
- * A lane that leaves one to another lane saves its hundreds of loads.
- */
-static int load_sweep_wanted(const char *name)
-{
-	const char *list = getenv("MMFDEV_FAULT_LOADS"), *p;
-	size_t len = strlen(name);
-
-	if (!list)
-		return 1;
-	for (p = list; (p = strstr(p, name)); p += len)
-		if ((p == list || p[-1] == ',') &&
-		    (p[len] == ',' || !p[len]))
-			return 1;
-	return 0;
-}
-
 static void step_load(struct __test_metadata *_metadata,
 		      struct fault_call *c, const char *what,
 		      const char *options)
@@ -1058,17 +1039,13 @@ static void step_load(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, module_unload_now());
 }
 
-TEST_F_TIMEOUT(fault, load_with_size, 1200)
-{
-	if (!load_sweep_wanted("size"))
-		SKIP(return, "size is not in MMFDEV_FAULT_LOADS");
-	step_load(_metadata, &self->c, "init_module size=256K", "size=256K");
-}
-
+/*
+ * A load with pci_ids= makes every allocation a load without it makes
+ * (the RAM node, the device-tree nodes) and then probes the PCI devices:
+ * no load with other parameters but phys= reaches code it does not.
+ */
 TEST_F_TIMEOUT(fault, load_with_pci_ids, 1200)
 {
-	if (!load_sweep_wanted("pci_ids"))
-		SKIP(return, "pci_ids is not in MMFDEV_FAULT_LOADS");
 	step_load(_metadata, &self->c, "init_module pci_ids=",
 		  module_default_options());
 }
@@ -1078,8 +1055,6 @@ TEST_F_TIMEOUT(fault, load_with_phys, 1200)
 	unsigned long long bar0 = 0;
 	char opts[128];
 
-	if (!load_sweep_wanted("phys"))
-		SKIP(return, "phys is not in MMFDEV_FAULT_LOADS");
 	if (find_pci(0x1234, 0x11e8, self->c.bdf, sizeof(self->c.bdf)) ||
 	    pci_bar_start(self->c.bdf, 0, &bar0))
 		SKIP(return, "no edu device");
