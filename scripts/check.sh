@@ -7,6 +7,7 @@
 #
 #   LANES="a b"     run only these lanes (names from scripts/lanes)
 #   PACKAGES=0      skip the package check (make quick does)
+#   PREBUILD=0      build each sanitizer kernel only when its lane comes
 #
 # Each step prints one line as it starts, with what is still to come, and
 # the run ends with a table of every step.  The measured seconds and
@@ -54,6 +55,36 @@ announce() {
 }
 
 apt_update_once
+
+# The sanitizer kernels take longest to make, and a TCG guest running the
+# suite leaves a core idle much of the time: build them in the background
+# while the steps before their lanes run, as SCHED_IDLE, so that they only
+# take what the steps leave.  That needs the same session: with
+# autogroups, a new one (setsid) would get an equal share of the CPU
+# whatever its priority, and slow every step beside it.  set -m gives the
+# job a process group of its own, which the trap stops if the run ends
+# first.  debug-kernel.sh's lock makes a sanitizer lane wait for its
+# kernel; a failed build here is met again, and reported, in the lane.
+debug_arches=()
+for lane in "${lanes[@]}"; do
+	arch=$(awk -v l="$lane" '$1 == l && $5 == "debug" { print $2 }' \
+		"$TOP/scripts/lanes")
+	[ -z "$arch" ] || debug_arches+=("$arch")
+done
+prebuild=
+if [ ${#debug_arches[@]} -gt 0 ] && [ "${PREBUILD:-1}" != 0 ]; then
+	set -m
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	chrt --idle 0 nice -n 19 bash -c 'for a in "${@:3}"; do
+			"$1/scripts/debug-kernel.sh" "$a" "$2" ||
+				echo "($a: its lane builds it again)" >&2
+		done > /dev/null' _ "$TOP" "$BUILD_ROOT/debug-kernel" \
+		"${debug_arches[@]}" 2> "$out/debug-kernels.log" &
+	prebuild=$!
+	set +m
+	trap 'kill -- -"$prebuild" 2>/dev/null || true' EXIT
+fi
+
 announce "host tests (then packages and $nr_lanes lanes: ${lanes[*]})"
 start=$SECONDS
 "$TOP/scripts/host-tests.sh" > "$out/host.tap" 2> "$out/host.err" || status=1

@@ -35,6 +35,14 @@ arm64)
 esac
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+# One build at a time in OUT (both architectures share its source): make
+# check builds these kernels in the background, and a lane that needs one
+# waits here for it, then finds it up to date.
+exec 9> "$out/.lock"
+if ! flock -n 9; then
+	log "waiting for the debug kernel build already running in $out"
+	flock 9
+fi
 src=$out/src
 obj=$out/$arch
 fragments=("$TOP/scripts/debug-kernel.config"
