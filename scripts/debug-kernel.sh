@@ -35,12 +35,13 @@ arm64)
 esac
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-# One build at a time in OUT (both architectures share its source): make
-# check builds these kernels in the background, and a lane that needs one
-# waits here for it, then finds it up to date.
-exec 9> "$out/.lock"
+# make check builds these kernels in the background, and a lane that
+# needs one waits here for its build, then finds it up to date.  One lock
+# per architecture; the source both build from has a lock of its own,
+# held shared while a build reads it and exclusive while it is unpacked.
+exec 9> "$out/$arch.lock"
 if ! flock -n 9; then
-	log "waiting for the debug kernel build already running in $out"
+	log "waiting for the $arch debug kernel build already running in $out"
 	flock 9
 fi
 src=$out/src
@@ -102,8 +103,17 @@ rm -f "$obj/stamp"
 
 # The whole source, once per version of the package, and clean: each
 # architecture builds out of it (O=), which needs a tree with no .config.
-if [ "$(cat "$out/src.version" 2>/dev/null)" != "$version" ] ||
-	[ ! -f "$src/Makefile" ] || [ -e "$src/.config" ]; then
+src_current() {
+	[ "$(cat "$out/src.version" 2>/dev/null)" = "$version" ] &&
+		[ -f "$src/Makefile" ] && [ ! -e "$src/.config" ]
+}
+exec 8> "$out/src.lock"
+flock -s 8
+if ! src_current; then
+	# Waits for the other architecture's build to finish with it.
+	flock -x 8
+fi
+if ! src_current; then
 	deb=$(fetch_deb linux-source-6.12)
 	log "extracting $(basename "$deb") into $src"
 	rm -rf "$src" "$src.tmp" "$out/src.version" "$out"/*/stamp
@@ -115,6 +125,7 @@ if [ "$(cat "$out/src.version" 2>/dev/null)" != "$version" ] ||
 	mv "$src.tmp" "$src"
 	echo "$version" > "$out/src.version"
 fi
+flock -s 8
 
 mkdir -p "$obj"
 log "configuring $arch: tinyconfig + debug-kernel.config + debug-kernel-$arch.config"
