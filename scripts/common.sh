@@ -122,16 +122,33 @@ fetch_deb() {
 		2>/dev/null | head -n1 || true)
 	if [ -z "$file" ]; then
 		log "downloading $name:$arch $ver"
-		dl=/var/cache/mmfdev-debs
+		# A directory of this process's own: downloads may run side
+		# by side (prefetch_debs), and the rename into the cache is
+		# what makes a file appear there whole.
+		dl=/var/cache/mmfdev-debs/$BASHPID
+		rm -rf "${LANE_ROOT}$dl"
 		mkdir -p "${LANE_ROOT}$dl"
 		in_root sh -c 'cd "$1" && apt-get download -qq "$2"' sh "$dl" \
 			"$name:$arch=$ver" >/dev/null 2>&1 ||
 			die "apt-get download $name:$arch failed"
 		mv "${LANE_ROOT}$dl/${name}_${ver//:/%3a}_"*.deb "$DEB_CACHE/"
+		rmdir "${LANE_ROOT}$dl"
 		file=$(ls "$DEB_CACHE/${name}_${ver//:/%3a}_"{"$arch",all}.deb \
 			2>/dev/null | head -n1)
 	fi
 	printf '%s\n' "$file"
+}
+
+# prefetch_debs PKG[:ARCH]...: fetch_deb for each, side by side: the
+# downloads wait on the network, not the CPU.  A failure is left for the
+# caller's own fetch_deb of that package to report.
+prefetch_debs() {
+	local spec
+
+	for spec in "$@"; do
+		fetch_deb "$spec" > /dev/null 2>&1 &
+	done
+	wait || true
 }
 
 # host_mirror: the Debian archive the host's apt already uses, so that a

@@ -140,7 +140,7 @@ prepare_debug_kernel() {
 
 # Sets RELEASE, KDIR, VMLINUZ and KROOT (the extracted packages).
 prepare_kernel() {
-	local image_pkg headers_pkg common_pkg kbuild_pkg stamp deb pkgs dep
+	local image_pkg headers_pkg common_pkg kbuild_pkg stamp deb pkgs dep more
 
 	if [ "$suite" = debug ]; then
 		prepare_debug_kernel
@@ -170,6 +170,15 @@ prepare_kernel() {
 	if [ "$(cat "$KROOT/.stamp" 2>/dev/null)" != "$stamp" ]; then
 		rm -rf "$KROOT"
 		mkdir -p "$KROOT"
+		# With linux-modules-REL (7.2 on), where brd and the
+		# importers are.
+		more=()
+		if in_root apt-cache show "linux-modules-$RELEASE:$deb_arch" \
+			>/dev/null 2>&1; then
+			more=("linux-modules-$RELEASE:$deb_arch")
+		fi
+		log "$lane: downloading ${pkgs[*]%%:*} ${more[*]%%:*}"
+		prefetch_debs "${pkgs[@]}" "${more[@]}"
 		for deb in "${pkgs[@]}"; do
 			dpkg-deb -x "$(fetch_deb "$deb")" "$KROOT"
 		done
