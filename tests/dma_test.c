@@ -26,7 +26,6 @@
 #include <sys/mman.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/dma-buf.h>
@@ -241,25 +240,9 @@ static int edu_dma(struct mmfdev *dev, volatile uint8_t *regs, int line,
 {
 	uint64_t pending, count, new;
 
-	mmfdev_write32(regs + EDU_DMA_SRC, (uint32_t)src);
-	mmfdev_write32(regs + EDU_DMA_SRC + 4, (uint32_t)(src >> 32));
-	mmfdev_write32(regs + EDU_DMA_DST, (uint32_t)dst);
-	mmfdev_write32(regs + EDU_DMA_DST + 4, (uint32_t)(dst >> 32));
-	mmfdev_write32(regs + EDU_DMA_COUNT, EDU_DMA_LEN);
-	mmfdev_write32(regs + EDU_DMA_CMD,
-		       cmd | EDU_DMA_CMD_START | EDU_DMA_CMD_IRQ);
-	if (line < 0) {
-		struct timespec ts = { 0, 10000000 };
-		int i;
-
-		for (i = 0; i < 500; i++) {
-			if (!(mmfdev_read32(regs + EDU_DMA_CMD) &
-			      EDU_DMA_CMD_START))
-				return 0;
-			nanosleep(&ts, NULL);
-		}
-		return -ETIMEDOUT;
-	}
+	edu_dma_start(regs, src, dst, EDU_DMA_LEN, cmd | EDU_DMA_CMD_IRQ);
+	if (line < 0)
+		return edu_dma_poll(regs);
 	if (mmfdev_event_wait(dev, MMFDEV_EVENT_BIT(line), 5000000000LL,
 			      &pending))
 		return -ETIMEDOUT;

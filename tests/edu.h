@@ -7,6 +7,12 @@
 #ifndef MMFDEV_EDU_H
 #define MMFDEV_EDU_H
 
+#include <errno.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <mmfdev.h>
+
 #define EDU_VENDOR		0x1234
 #define EDU_DEVICE		0x11e8
 
@@ -39,5 +45,39 @@
 
 /* edu's identification register: major 1, minor 0, then 0xed. */
 #define EDU_ID_VALUE		0x010000edU
+
+/*
+ * Start one transfer of @len bytes from @src to @dst, addresses in the
+ * DMA engine's space (EDU_DMA_BUF for edu's buffer, a bus address for
+ * memory).  @cmd adds EDU_DMA_CMD_TO_RAM, and EDU_DMA_CMD_IRQ for an
+ * interrupt at the end.
+ */
+static inline void edu_dma_start(volatile uint8_t *regs, uint64_t src,
+				 uint64_t dst, uint32_t len, uint32_t cmd)
+{
+	mmfdev_write32(regs + EDU_DMA_SRC, (uint32_t)src);
+	mmfdev_write32(regs + EDU_DMA_SRC + 4, (uint32_t)(src >> 32));
+	mmfdev_write32(regs + EDU_DMA_DST, (uint32_t)dst);
+	mmfdev_write32(regs + EDU_DMA_DST + 4, (uint32_t)(dst >> 32));
+	mmfdev_write32(regs + EDU_DMA_COUNT, len);
+	mmfdev_write32(regs + EDU_DMA_CMD, cmd | EDU_DMA_CMD_START);
+}
+
+/*
+ * Wait for the transfer to end by polling its command register (edu
+ * takes 100 ms of virtual time over one): 0, or -ETIMEDOUT after 5 s.
+ */
+static inline int edu_dma_poll(volatile uint8_t *regs)
+{
+	struct timespec ts = { 0, 10000000 };
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if (!(mmfdev_read32(regs + EDU_DMA_CMD) & EDU_DMA_CMD_START))
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	return -ETIMEDOUT;
+}
 
 #endif /* MMFDEV_EDU_H */

@@ -32,7 +32,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/mmfdev.h>
@@ -281,27 +280,6 @@ TEST(locked_ram_node_works)
 	close(fd);
 }
 
-/* One polled edu transfer of @len bytes: 0, or -1 if it never ended. */
-static int edu_dma_poll(volatile uint8_t *regs, uint64_t src, uint64_t dst,
-			uint32_t len, uint32_t cmd)
-{
-	struct timespec ts = { 0, 10000000 };
-	int i;
-
-	mmfdev_write32(regs + EDU_DMA_SRC, (uint32_t)src);
-	mmfdev_write32(regs + EDU_DMA_SRC + 4, (uint32_t)(src >> 32));
-	mmfdev_write32(regs + EDU_DMA_DST, (uint32_t)dst);
-	mmfdev_write32(regs + EDU_DMA_DST + 4, (uint32_t)(dst >> 32));
-	mmfdev_write32(regs + EDU_DMA_COUNT, len);
-	mmfdev_write32(regs + EDU_DMA_CMD, cmd | EDU_DMA_CMD_START);
-	for (i = 0; i < 500; i++) {
-		if (!(mmfdev_read32(regs + EDU_DMA_CMD) & EDU_DMA_CMD_START))
-			return 0;
-		nanosleep(&ts, NULL);
-	}
-	return -1;
-}
-
 /*
  * Locked: an edu that an IOMMU isolates still opens, and its DMA buffers
  * work: bytes DMAed into edu and back land where they should.
@@ -341,9 +319,10 @@ TEST(locked_isolated_dma_works)
 	memset(b + len, 0, len);
 	ASSERT_EQ(0, mmfdev_dma_sync(dev, index, MMFDEV_DMA_BIDIRECTIONAL |
 				     MMFDEV_DMA_FOR_DEVICE, 0, 2 * len));
-	ASSERT_EQ(0, edu_dma_poll(regs, bus, EDU_DMA_BUF, len, 0));
-	ASSERT_EQ(0, edu_dma_poll(regs, EDU_DMA_BUF, bus + len, len,
-				  EDU_DMA_CMD_TO_RAM));
+	edu_dma_start(regs, bus, EDU_DMA_BUF, len, 0);
+	ASSERT_EQ(0, edu_dma_poll(regs));
+	edu_dma_start(regs, EDU_DMA_BUF, bus + len, len, EDU_DMA_CMD_TO_RAM);
+	ASSERT_EQ(0, edu_dma_poll(regs));
 	ASSERT_EQ(0, mmfdev_dma_sync(dev, index, MMFDEV_DMA_BIDIRECTIONAL |
 				     MMFDEV_DMA_FOR_CPU, 0, 2 * len));
 	EXPECT_EQ(0x6b, b[len]);

@@ -1156,13 +1156,8 @@ static int edu_transfer(struct mmfdev *dev, volatile uint8_t *regs,
 	uint64_t dst = to_ram ? bus : EDU_DMA_BUF;
 	uint64_t pending, count, new;
 
-	mmfdev_write32(regs + EDU_DMA_SRC, (uint32_t)src);
-	mmfdev_write32(regs + EDU_DMA_SRC + 4, (uint32_t)(src >> 32));
-	mmfdev_write32(regs + EDU_DMA_DST, (uint32_t)dst);
-	mmfdev_write32(regs + EDU_DMA_DST + 4, (uint32_t)(dst >> 32));
-	mmfdev_write32(regs + EDU_DMA_COUNT, EDU_BENCH_LEN);
-	mmfdev_write32(regs + EDU_DMA_CMD, EDU_DMA_CMD_START | EDU_DMA_CMD_IRQ |
-		       (to_ram ? EDU_DMA_CMD_TO_RAM : 0));
+	edu_dma_start(regs, src, dst, EDU_BENCH_LEN, EDU_DMA_CMD_IRQ |
+		      (to_ram ? EDU_DMA_CMD_TO_RAM : 0));
 	if (mmfdev_event_wait(dev, MMFDEV_EVENT_BIT(line), 5000000000LL,
 			      &pending) ||
 	    mmfdev_event_read(dev, line, &count, &new, NULL))
