@@ -8,6 +8,7 @@
 #   LANES="a b"     run only these lanes (names from scripts/lanes)
 #   PACKAGES=0      skip the package check (make quick does)
 #   PREBUILD=0      build each sanitizer kernel only when its lane comes
+#   FETCH=0         fetch each lane's kernel only when the lane comes
 #
 # Each step prints one line as it starts, with what is still to come, and
 # the run ends with a table of every step.  The measured seconds and
@@ -62,8 +63,8 @@ apt_update_once
 # take what the steps leave.  That needs the same session: with
 # autogroups, a new one (setsid) would get an equal share of the CPU
 # whatever its priority, and slow every step beside it.  set -m gives the
-# job a process group of its own, which the trap stops if the run ends
-# first.  debug-kernel.sh's lock makes a sanitizer lane wait for its
+# job a process group of its own, which the trap below stops if the run
+# ends first.  debug-kernel.sh's lock makes a sanitizer lane wait for its
 # kernel; a failed build here is met again, and reported, in the lane.
 debug_arches=()
 for lane in "${lanes[@]}"; do
@@ -82,8 +83,28 @@ if [ ${#debug_arches[@]} -gt 0 ] && [ "${PREBUILD:-1}" != 0 ]; then
 		"${debug_arches[@]}" 2> "$out/debug-kernels.log" &
 	prebuild=$!
 	set +m
-	trap 'kill -- -"$prebuild" 2>/dev/null || true' EXIT
 fi
+
+# The lanes' kernels and build roots: downloads and unpacking, much of it
+# a wait on the network, which the host tests and packages can use.  One
+# lane after the other, each under its lane's lock (scripts/lane.sh
+# fetch), which the lane itself takes again when it comes.
+fetcher=
+if [ "${FETCH:-1}" != 0 ]; then
+	set -m
+	for lane in "${lanes[@]}"; do
+		"$TOP/scripts/lane.sh" "$lane" fetch ||
+			echo "($lane: the lane fetches again)" >&2
+	done > /dev/null 2> "$out/fetch.log" &
+	fetcher=$!
+	set +m
+fi
+# shellcheck disable=SC2317 # the EXIT trap calls it
+stop_jobs() {
+	local j
+	for j in $fetcher $prebuild; do kill -- -"$j" 2>/dev/null || true; done
+}
+trap stop_jobs EXIT
 
 announce "host tests (then packages and $nr_lanes lanes: ${lanes[*]})"
 start=$SECONDS

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# usage: scripts/lane.sh LANE check|demo|bench
+# usage: scripts/lane.sh LANE check|demo|bench|fetch
 #
 # One generic runner for every lane in scripts/lanes: fetch the lane's
 # Debian kernel and headers (the current version, resolved now), build
@@ -14,14 +14,20 @@
 #        log, or a guest that never reports, counts as a failure.
 # demo:  prints what the example program printed inside the guest.
 # bench: prints the benchmark's lines (ratios against same-run baselines).
+# fetch: only downloads and unpacks the lane's kernel (and makes its build
+#        root), which make check does for every lane ahead of time, while
+#        the host tests run; nothing for a sanitizer lane.
 #
 # MMFDEV_QEMU_TIMEOUT (seconds, default 2400) bounds one boot;
 # MMFDEV_KVM=1 asks for -accel kvm instead of TCG.
 . "$(dirname "$0")/common.sh"
 
-lane=${1:?usage: lane.sh LANE check|demo|bench}
+lane=${1:?usage: lane.sh LANE check|demo|bench|fetch}
 mode=${2:-check}
-case $mode in check|demo|bench) ;; *) die "mode must be check, demo or bench" ;; esac
+case $mode in
+check|demo|bench|fetch) ;;
+*) die "mode must be check, demo, bench or fetch" ;;
+esac
 
 read -r arch image_meta headers_meta suite build guest < <(awk -v l="$lane" \
 	'$1 == l { print $2, $3, $4, $5, $6, $7 }' "$TOP/scripts/lanes")
@@ -148,6 +154,10 @@ prepare_kernel() {
 	fi
 	ensure_build_root "$suite"
 	lane_apt_update_once
+	# A fetch of this lane may be under way (make check's, ahead of
+	# time): wait for it, then find its stamp.
+	exec 7> "$dir/kernel.lock"
+	flock 7
 	image_pkg=$(resolve_dep "$image_meta:$deb_arch" '^linux-image-')
 	RELEASE=${image_pkg#linux-image-}
 	headers_pkg=linux-headers-$RELEASE
@@ -206,6 +216,7 @@ prepare_kernel() {
 		[ -f "$VMLINUZ" ] && break
 	done
 	[ -n "$VMLINUZ" ] || die "no kernel image in $image_pkg"
+	exec 7>&-
 }
 
 # The RAM disk driver, for O_DIRECT tests on a real block device: from
@@ -265,7 +276,7 @@ build_module() {
 	rm -rf "$mod"
 	mkdir -p "$mod"
 	cp -r "$TOP/Kbuild" "$TOP/driver" "$TOP/include" "$mod/"
-	if ! root_run "$BUILD_ROOT" make -s -C "$KDIR" M="$mod" \
+	if ! root_run "$BUILD_ROOT" make -s -j"$(nproc)" -C "$KDIR" M="$mod" \
 		ARCH="$karch" CROSS_COMPILE="$cross" modules \
 		> "$dir/build.log" 2>&1; then
 		cat "$dir/build.log" >&2
@@ -399,13 +410,16 @@ busybox_binary() {
 		return
 	fi
 	if [ ! -x "$bbdir/busybox" ]; then
-		rm -rf "$bbdir"
+		# Unpacked aside and renamed into place: a fetch of this lane
+		# may be doing the same.
 		mkdir -p "$bbdir"
-		dpkg-deb -x "$(fetch_deb "busybox-static:$deb_arch")" "$bbdir/deb"
+		rm -rf "$bbdir/deb.$$"
+		dpkg-deb -x "$(fetch_deb "busybox-static:$deb_arch")" \
+			"$bbdir/deb.$$"
 		# /bin or /usr/bin, depending on the suite.
-		find "$bbdir/deb" -name busybox -type f \
+		find "$bbdir/deb.$$" -name busybox -type f \
 			-exec mv {} "$bbdir/busybox" \;
-		rm -rf "$bbdir/deb"
+		rm -rf "$bbdir/deb.$$"
 	fi
 	echo "$bbdir/busybox"
 }
@@ -717,6 +731,19 @@ judge() {
 	echo "$pass $fail $skip $((SECONDS - start)) $RELEASE ${page:-?}" > "$dir/result"
 	RESULT_FAIL=$fail
 }
+
+if [ "$mode" = fetch ]; then
+	# Not for a foreign architecture that apt does not know yet: the
+	# lane adds it (prepare_tools), with an apt-get update.
+	if [ "$suite" != debug ] &&
+	   { [ "$deb_arch" = "$(dpkg --print-architecture)" ] ||
+	     dpkg --print-foreign-architectures | grep -qx "$deb_arch"; }; then
+		prepare_kernel
+		[ "$arch" = "$(uname -m)" ] || busybox_binary > /dev/null
+		log "$lane: $RELEASE fetched"
+	fi
+	exit 0
+fi
 
 start=$SECONDS
 prepare_tools
