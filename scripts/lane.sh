@@ -76,8 +76,6 @@ GUEST_MEM=3G
 #			the kernel locked down (integrity) for good
 #  trinity=N		Debian's trinity fuzzer, N system calls on the nodes
 #			(scripts/guest-init.sh says which calls and nodes)
-#  no32			no 32-bit runs of the suite on x86_64 (their ioctls
-#			reach the same handlers, through compat_ptr_ioctl)
 #  fault_skip=A+B	fault_test's tests that this lane leaves to the other
 #			sanitizer lane (the harness's -T): what does not depend
 #			on the architecture needs to run in only one of them
@@ -87,7 +85,6 @@ HARDEN=0
 LOCKDOWN=0
 TRINITY=
 FAULT_SKIP=
-NO32=0
 APPEND=
 for opt in ${guest//,/ }; do
 	case $opt in
@@ -110,7 +107,6 @@ for opt in ${guest//,/ }; do
 	swiotlb) APPEND="$APPEND swiotlb=force" ;;
 	lockdown) LOCKDOWN=1 ;;
 	trinity=*) TRINITY=${opt#*=} ;;
-	no32) NO32=1 ;;
 	fault_skip=*) FAULT_SKIP=$(echo "${opt#*=}" | tr + ' ') ;;
 	*) die "lane $lane: unknown guest option '$opt'" ;;
 	esac
@@ -486,7 +482,7 @@ build_initramfs() {
 	install -m 0755 "$TOP/tests/mmfctl_test.sh" "$root/bin/"
 	install -m 0644 "$TOP/tests/programs" "$root/etc/mmfdev-programs"
 	copy_libs "$root" "$triple" "${bins[@]}"
-	if [ -n "$user32" ] && [ "$NO32" = 0 ]; then
+	if [ -n "$user32" ]; then
 		for t in "${suite[@]}"; do
 			cp "$user32/tests/$t" "$root/bin/${t}32"
 		done

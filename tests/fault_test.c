@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * mmfdev kselftest under fault injection: for every path into the driver
- * (loading the module with pci_ids=, with device-tree nodes only and with
- * phys=, open, mmap, every ioctl, read, write, fsync, binding and
- * unbinding a PCI device), fail the 1st, then the 2nd, ... allocation
- * the call makes, through /proc/thread-self/fail-nth, until the call
- * makes fewer allocations than that and runs to its end.  DMA buffers go through whole rounds (alloc,
- * describe, export, free) under one armed failure: see step_dma().
+ * (loading the module with size=, with pci_ids=, with device-tree nodes
+ * only and with phys=, open, mmap, every ioctl, read, write, fsync,
+ * binding and unbinding a PCI device), fail the 1st, then the 2nd, ...
+ * allocation the call makes, through /proc/thread-self/fail-nth, until
+ * the call makes fewer allocations than that and runs to its end.  DMA
+ * buffers go through whole rounds (alloc, describe, export, free) under
+ * one armed failure: see step_dma().
  *
  * Every call an injected failure reaches must either end as it ends
  * without one, or fail with ENOMEM (or, where the kernel reports its own
@@ -1037,6 +1038,12 @@ static void step_load(struct __test_metadata *_metadata,
 	/* It loads and unloads as well as ever. */
 	ASSERT_EQ(0, module_image_load(c->img, options));
 	ASSERT_EQ(0, module_unload_now());
+}
+
+/* A load that sizes the RAM node: its allocations, and nothing else. */
+TEST_F_TIMEOUT(fault, load_with_size, 1200)
+{
+	step_load(_metadata, &self->c, "init_module size=256K", "size=256K");
 }
 
 /*
