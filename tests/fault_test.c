@@ -1065,10 +1065,11 @@ TEST_F_TIMEOUT(fault, load_with_pci_ids, 1200)
  */
 TEST_F_TIMEOUT(fault, load_with_dt_nodes, 1200)
 {
+	const char *node = getenv("MMFDEV_DT_NODE");
 	char all[256], opts[256], *word, *save = NULL;
 	size_t len = 0;
 
-	if (!getenv("MMFDEV_DT_NODE") || !*getenv("MMFDEV_DT_NODE"))
+	if (!node || !*node)
 		SKIP(return, "no device-tree node (MMFDEV_DT_NODE)");
 	snprintf(all, sizeof(all), "%s", module_default_options());
 	opts[0] = 0;
